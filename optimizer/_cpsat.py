@@ -1,0 +1,271 @@
+"""CP-SAT: build the plan model from the sparse formulation, solve it, read the plan."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from ._formulation import Formulation, PlanOptions, RowKind, build_formulation
+from ._instance import NO_CITY, Instance
+
+OBJECTIVE_SCALE = 1_000_000
+"""CP-SAT works on integers: objective points are counted in millionths, so scores with
+up to six decimals (far more than any model's precision) are represented exactly."""
+ROW_SCALE = 1_000
+"""Rows with fractional coefficients (fairness shares) are counted in thousandths."""
+
+Status = Literal["optimal", "feasible", "infeasible", "unknown", "invalid"]
+_STATUS: dict[int, Status] = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.UNKNOWN: "unknown",
+    cp_model.MODEL_INVALID: "invalid",
+}
+# Rows that staff or the data set and that can contradict each other; in diagnosis
+# mode each gets an assumption literal so CP-SAT can name the conflicting ones.
+DIAGNOSABLE = (RowKind.CAPACITY, RowKind.LOCK, RowKind.VETO, RowKind.INTAKE, RowKind.FAIRNESS)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot while solving: best plan so far, proven bound, gap, elapsed seconds."""
+
+    objective: float
+    bound: float
+    gap: float
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """How long and how to search.
+
+    The plan is reproducible for a seed whenever the search ends by optimality or by
+    ``deterministic_time_limit`` (CP-SAT's work counter); a plan cut by the wall-clock
+    ``time_limit`` depends on the machine's speed.
+    """
+
+    time_limit: float = 60.0
+    seed: int = 0
+    num_workers: int = 2
+    deterministic_time_limit: float | None = None
+    relative_gap: float = 0.0
+    on_progress: Callable[[Progress], None] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class PlanModel:
+    """A CP-SAT model of one batch, with what is needed to read its solution back."""
+
+    cp: cp_model.CpModel
+    instance: Instance
+    options: PlanOptions
+    formulation: Formulation
+    assumption_rows: np.ndarray
+    build_seconds: float
+
+
+@dataclass(frozen=True, eq=False)
+class Solution:
+    """The plan and its proof of quality.
+
+    ``family_city[f]`` is a city index or -1 (stays this batch); ``member_vacancy[m]``
+    a vacancy index or -1. ``objective`` and ``bound`` are in objective points (expected
+    successes plus weighted preferences); ``expected_success`` counts the scores alone.
+    ``conflict_rows`` lists formulation rows CP-SAT found mutually infeasible (only when
+    the model was built for diagnosis).
+    """
+
+    status: Status
+    objective: float
+    bound: float
+    gap: float
+    solve_seconds: float
+    build_seconds: float
+    family_city: np.ndarray
+    member_vacancy: np.ndarray
+    expected_success: float
+    conflict_rows: np.ndarray
+
+    @property
+    def has_plan(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+
+def build_model(
+    instance: Instance, options: PlanOptions | None = None, *, diagnose: bool = False
+) -> tuple[PlanModel, Formulation]:
+    """The CP-SAT model of a batch. With ``diagnose`` every capacity, lock, veto, intake
+    and fairness row is guarded by an assumption so an infeasible model names its
+    conflict (the objective is then dropped: only feasibility matters).
+
+    The second value tells where each variable sits: ``x`` pairs first, then ``y``
+    edges, in the order of ``pair_family``/``pair_city`` and ``edge_index``."""
+    start = time.perf_counter()
+    options = options or PlanOptions()
+    form = build_formulation(instance, options)
+    model = cp_model.CpModel()
+    proto = model.proto
+
+    # Variables: every x and y is 0-1.
+    for _ in range(form.n_vars):
+        proto.variables.add().domain.extend((0, 1))
+
+    # Constraints: integer rows straight from the CSR matrix.
+    coeffs, lb, ub = _integer_rows(form)
+    assumption_rows = (
+        np.flatnonzero(np.isin(form.row_kind, DIAGNOSABLE)) if diagnose else np.zeros(0, int)
+    )
+    guard = np.full(len(lb), -1, dtype=np.int64)
+    guard[assumption_rows] = form.n_vars + np.arange(len(assumption_rows))
+    for _ in assumption_rows:
+        proto.variables.add().domain.extend((0, 1))
+    indptr, indices = form.matrix.indptr, form.matrix.indices
+    for row in range(len(lb)):
+        ct = proto.constraints.add()
+        if guard[row] >= 0:
+            ct.enforcement_literal.append(int(guard[row]))
+        linear = ct.linear
+        linear.vars.extend(indices[indptr[row] : indptr[row + 1]].tolist())
+        linear.coeffs.extend(coeffs[indptr[row] : indptr[row + 1]].tolist())
+        linear.domain.extend((int(lb[row]), int(ub[row])))
+    proto.assumptions.extend(guard[assumption_rows].tolist())
+
+    # Objective: CP-SAT minimises, so store the negated points with scaling -1.
+    if not diagnose:
+        points = np.rint(form.objective * OBJECTIVE_SCALE).astype(np.int64)
+        nonzero = np.flatnonzero(points)
+        proto.objective.vars.extend(nonzero.tolist())
+        proto.objective.coeffs.extend((-points[nonzero]).tolist())
+        proto.objective.scaling_factor = -1.0
+
+    plan_model = PlanModel(
+        cp=model,
+        instance=instance,
+        options=options,
+        formulation=form,
+        assumption_rows=assumption_rows,
+        build_seconds=time.perf_counter() - start,
+    )
+    return plan_model, form
+
+
+def _integer_rows(form: Formulation) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row coefficients and bounds as integers, with infinite bounds made finite."""
+    matrix = form.matrix
+    data = matrix.data
+    row_of_entry = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    fractional = np.zeros(matrix.shape[0], dtype=bool)
+    np.logical_or.at(fractional, row_of_entry, data != np.rint(data))
+    factor = np.where(fractional, ROW_SCALE, 1)
+    coeffs = np.rint(data * factor[row_of_entry]).astype(np.int64)
+    lo_act = np.bincount(row_of_entry, np.minimum(coeffs, 0), minlength=len(factor))
+    hi_act = np.bincount(row_of_entry, np.maximum(coeffs, 0), minlength=len(factor))
+    with np.errstate(invalid="ignore"):
+        lb = np.ceil(np.maximum(form.row_lb * factor, lo_act - 1) - 1e-9)
+        ub = np.floor(np.minimum(form.row_ub * factor, hi_act + 1) + 1e-9)
+    # A row that cannot be met keeps a valid (single-value) domain and stays infeasible.
+    ub = np.maximum(ub, np.minimum(lb, hi_act + 1))
+    lb = np.minimum(lb, ub)
+    return coeffs, lb.astype(np.int64), ub.astype(np.int64)
+
+
+class _ProgressReporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report: Callable[[Progress], None], start: float) -> None:
+        super().__init__()
+        self._report = report
+        self._start = start
+        self.best = float("nan")
+
+    def on_solution_callback(self) -> None:
+        self.best = self.objective_value / OBJECTIVE_SCALE
+        self.emit(self.best_objective_bound / OBJECTIVE_SCALE)
+
+    def on_bound(self, bound: float) -> None:
+        self.emit(bound / OBJECTIVE_SCALE)
+
+    def emit(self, bound: float) -> None:
+        gap = _gap(self.best, bound) if np.isfinite(self.best) else float("inf")
+        elapsed = time.perf_counter() - self._start
+        self._report(Progress(self.best, bound, gap, elapsed))
+
+
+def solve(model: PlanModel, params: SolveParams | None = None) -> Solution:
+    """Search for the best plan within the limits; always returns a Solution."""
+    params = params or SolveParams()
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(params.time_limit)
+    solver.parameters.random_seed = int(params.seed)
+    solver.parameters.num_workers = int(params.num_workers)
+    solver.parameters.relative_gap_limit = float(params.relative_gap)
+    if params.deterministic_time_limit is not None:
+        solver.parameters.max_deterministic_time = float(params.deterministic_time_limit)
+        # Interleaved workers make a multi-threaded search repeatable.
+        solver.parameters.interleave_search = params.num_workers > 1
+    if len(model.assumption_rows):
+        # Assumption cores are extracted by the sequential search.
+        solver.parameters.num_workers = 1
+
+    start = time.perf_counter()
+    reporter = None
+    if params.on_progress is not None:
+        reporter = _ProgressReporter(params.on_progress, start)
+        solver.best_bound_callback = reporter.on_bound
+    code = solver.solve(model.cp, reporter)
+    seconds = time.perf_counter() - start
+    return _read_solution(model, solver, code, seconds)
+
+
+def _read_solution(
+    model: PlanModel, solver: cp_model.CpSolver, code: int, seconds: float
+) -> Solution:
+    instance, variables = model.instance, model.formulation
+    status = _STATUS.get(code, "unknown")
+    family_city = np.full(instance.n_families, NO_CITY, dtype=np.int64)
+    member_vacancy = np.full(instance.n_members, -1, dtype=np.int64)
+    objective = bound = gap = float("nan")
+    expected = 0.0
+    conflict_rows = np.zeros(0, dtype=np.int64)
+    if status in ("optimal", "feasible"):
+        values = np.asarray(solver.response_proto.solution, dtype=np.int64)
+        x = values[: variables.n_pairs].astype(bool)
+        y = values[variables.n_pairs : variables.n_vars].astype(bool)
+        family_city[variables.pair_family[x]] = variables.pair_city[x]
+        edges = variables.edge_index[y]
+        member_vacancy[instance.edge_member[edges]] = instance.edge_vacancy[edges]
+        expected = float(
+            instance.family_city_score[variables.pair_family[x], variables.pair_city[x]].sum()
+            + instance.edge_score[edges].sum()
+        )
+        if len(model.assumption_rows):
+            objective = bound = gap = 0.0
+        else:
+            objective = solver.objective_value / OBJECTIVE_SCALE
+            bound = solver.best_objective_bound / OBJECTIVE_SCALE
+            gap = 0.0 if status == "optimal" else _gap(objective, bound)
+    elif status == "infeasible" and len(model.assumption_rows):
+        core = np.asarray(solver.sufficient_assumptions_for_infeasibility(), dtype=np.int64)
+        conflict_rows = model.assumption_rows[core - model.formulation.n_vars]
+    return Solution(
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        solve_seconds=seconds,
+        build_seconds=model.build_seconds,
+        family_city=family_city,
+        member_vacancy=member_vacancy,
+        expected_success=expected,
+        conflict_rows=conflict_rows,
+    )
+
+
+def _gap(objective: float, bound: float) -> float:
+    """Relative gap as CP-SAT defines it: |bound - objective| / max(1, |objective|)."""
+    return abs(bound - objective) / max(1.0, abs(objective))
