@@ -2,24 +2,46 @@
 
 Build an :class:`Instance` (arrays, or :func:`instance_from_frames` from the data
 contract's DataFrames plus a score table), then ``build_model`` -> ``solve`` ->
-``explain``.
+``explain``, or all at once with :func:`make_plan`.
 """
 
 from ._cpsat import PlanModel, Progress, Solution, SolveParams, build_model, solve
+from ._explain import (
+    Explanation,
+    FamilyExplanation,
+    ResourceUsage,
+    city_values,
+    explain,
+    resource_label,
+)
 from ._formulation import Formulation, GroupShare, PlanOptions, build_formulation
 from ._instance import NO_CITY, Instance
+from ._lp import Relaxation, relax
+from ._plan import Plan, diagnose, make_plan, plan_record
 
 __all__ = [
     "NO_CITY",
+    "Explanation",
+    "FamilyExplanation",
     "Formulation",
     "GroupShare",
     "Instance",
+    "Plan",
     "PlanModel",
     "PlanOptions",
     "Progress",
+    "Relaxation",
+    "ResourceUsage",
     "Solution",
     "SolveParams",
     "build_formulation",
     "build_model",
+    "city_values",
+    "diagnose",
+    "explain",
+    "make_plan",
+    "plan_record",
+    "relax",
+    "resource_label",
     "solve",
 ]

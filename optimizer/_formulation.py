@@ -110,17 +110,18 @@ class Formulation:
 def allowed_pairs(instance: Instance, options: PlanOptions) -> np.ndarray:
     """(F, C) mask of the family–city pairs the plan may use."""
     allowed = ~instance.excluded.copy()
+    locked = instance.locked_city != NO_CITY
     if options.ties == "hard":
-        tied = instance.tie_city != NO_CITY
+        # A staff lock overrides the family's tie, never its vetoes.
+        tied = (instance.tie_city != NO_CITY) & ~locked
         tie_mask = np.zeros_like(allowed)
         tie_mask[np.flatnonzero(tied), instance.tie_city[tied]] = True
         allowed[tied] &= tie_mask[tied]
-    locked = instance.locked_city != NO_CITY
-    # A locked family may only go to its locked city (if that is vetoed, a VETO row
-    # makes the conflict explicit instead of silently dropping the lock).
+    # A locked family may only go to its locked city; if that is vetoed, a VETO row
+    # makes the conflict explicit instead of silently dropping the lock.
     lock_mask = np.zeros_like(allowed)
     lock_mask[np.flatnonzero(locked), instance.locked_city[locked]] = True
-    allowed[locked] = lock_mask[locked]
+    allowed[locked] &= lock_mask[locked]
     return allowed
 
 
