@@ -1,1 +1,64 @@
-"""placeholder"""
+"""The data contract, its validated loaders and the synthetic Mexico scenario.
+
+``load_dataset`` and ``validate_paths`` read people, families, destinations and
+vacancies (CSV, Parquet or .xlsx), report every problem with file, row and column, and
+return typed DataFrames only when the input is clean. See data/README.md.
+"""
+
+from ._dataset import Dataset
+from ._io import kind_of, write_table
+from ._messages import Problem
+from ._scenario import generate_scenario, reference_destinations, reference_origins
+from ._schema import (
+    KINDS,
+    LIST_COLUMNS,
+    PERSONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    DestinationRow,
+    FamilyRow,
+    PersonRow,
+    VacancyRow,
+    isco_codes,
+)
+from ._summary import city_summary, population_summary
+from ._use import derive_use
+from ._validate import DataValidationError, load_dataset, validate_paths
+from ._vocab import (
+    DOCUMENTS,
+    EDUCATION_LEVELS,
+    HEALTH_NEEDS,
+    SCHOOL_LEVELS,
+    STANDARD_RESOURCES,
+    WORKING_AGE,
+)
+
+__all__ = [
+    "DOCUMENTS",
+    "EDUCATION_LEVELS",
+    "HEALTH_NEEDS",
+    "KINDS",
+    "LIST_COLUMNS",
+    "PERSONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "SCHOOL_LEVELS",
+    "STANDARD_RESOURCES",
+    "WORKING_AGE",
+    "DataValidationError",
+    "Dataset",
+    "DestinationRow",
+    "FamilyRow",
+    "PersonRow",
+    "Problem",
+    "VacancyRow",
+    "city_summary",
+    "derive_use",
+    "generate_scenario",
+    "isco_codes",
+    "kind_of",
+    "load_dataset",
+    "population_summary",
+    "reference_destinations",
+    "reference_origins",
+    "validate_paths",
+    "write_table",
+]

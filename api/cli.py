@@ -1,0 +1,225 @@
+"""The ``arraigo`` command line: generate, validate, demo (and the commands of the
+matching and planning engines)."""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from arraigo.data import (
+    Dataset,
+    DataValidationError,
+    Problem,
+    city_summary,
+    generate_scenario,
+    load_dataset,
+    population_summary,
+    validate_paths,
+)
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="arraigo",
+    help="Arraigo: reubicación e inserción laboral / relocation and job matching.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+# Outside a terminal (pipes, logs) rich assumes 80 columns; tables need more.
+console = Console(width=None if sys.stdout.isatty() else 120)
+errors = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
+
+# Exit code for input that does not pass validation.
+EXIT_INVALID = 2
+
+Lang = Annotated[
+    str,
+    typer.Option(
+        "--lang",
+        help="Idioma de los mensajes: es o en / message language.",
+        envvar="ARRAIGO_LANG",
+    ),
+]
+
+
+def print_problems(problems: list[Problem], lang: str = "es") -> None:
+    """A table of problems: file, row, column and the message, errors first."""
+    if not problems:
+        return
+    es = lang != "en"
+    table = Table(
+        title="Problemas encontrados" if es else "Problems found",
+        show_lines=False,
+        header_style="bold",
+    )
+    for column in (
+        ("archivo", "fila", "columna", "tipo", "mensaje")
+        if es
+        else ("file", "row", "column", "kind", "message")
+    ):
+        table.add_column(column, overflow="fold")
+    ordered = sorted(problems, key=lambda p: (p.severity != "error", p.file, p.row, p.column))
+    for p in ordered:
+        kind = {"error": "error", "warning": "aviso" if es else "warning"}[p.severity]
+        style = "red" if p.severity == "error" else "yellow"
+        table.add_row(
+            Path(p.file).name, str(p.row or ""), p.column, f"[{style}]{kind}[/]", p.message(lang)
+        )
+    errors.print(table)
+
+
+def _fail_on_problems(problems: list[Problem], lang: str) -> None:
+    print_problems(problems, lang)
+    count = sum(p.severity == "error" for p in problems)
+    message = (
+        f"{count} error(es): no se cargó nada. Corrija los archivos y vuelva a intentar."
+        if lang != "en"
+        else f"{count} error(s): nothing was loaded. Fix the files and try again."
+    )
+    errors.print(f"[bold red]{message}[/]")
+    raise typer.Exit(EXIT_INVALID)
+
+
+def load_or_exit(path: Path, lang: str = "es", **options) -> Dataset:
+    """Load a dataset for a command; on bad input print every problem and exit 2."""
+    try:
+        dataset = load_dataset(path, **options)
+    except DataValidationError as exc:
+        _fail_on_problems(exc.problems, lang)
+    return dataset
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Archivos o carpetas (people, families, destinations, vacancies)."),
+    ],
+    lang: Lang = "es",
+    as_json: Annotated[bool, typer.Option("--json", help="Salida en JSON / JSON output.")] = False,
+) -> None:
+    """Valida los archivos y reporta cada problema con archivo, fila y columna.
+
+    Validate the files; every problem with file, row and column. Exit code 2 on errors.
+    """
+    dataset, problems = validate_paths(paths)
+    if as_json:
+        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+        if dataset is None:
+            raise typer.Exit(EXIT_INVALID)
+        return
+    if dataset is None:
+        _fail_on_problems(problems, lang)
+    print_problems(problems, lang)
+    counts = {
+        kind: len(frame)
+        for kind in ("people", "families", "destinations", "vacancies")
+        if (frame := getattr(dataset, kind)) is not None
+    }
+    summary = ", ".join(f"{kind}: {n}" for kind, n in counts.items())
+    console.print(f"[bold green]{'OK' if lang != 'en' else 'Valid'}[/] ({summary})")
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Carpeta de salida / output folder.")],
+    families: Annotated[int, typer.Option("--families", min=1, help="Número de familias.")] = 500,
+    seed: Annotated[int, typer.Option("--seed", help="Semilla / random seed.")] = 0,
+    vacancies: Annotated[
+        int | None, typer.Option("--vacancies", min=0, help="Número de vacantes (0.9 por familia).")
+    ] = None,
+    tightness: Annotated[
+        float,
+        typer.Option("--tightness", min=0.05, help="Capacidad total / demanda (0.8 = apretado)."),
+    ] = 0.8,
+    file_format: Annotated[str, typer.Option("--format", help="csv, parquet o xlsx.")] = "csv",
+) -> None:
+    """Genera el escenario sintético de México (determinista para una semilla).
+
+    Generate the synthetic Mexico scenario: people, families, destinations, vacancies.
+    """
+    started = time.perf_counter()
+    dataset = generate_scenario(families, seed=seed, vacancies=vacancies, tightness=tightness)
+    written = dataset.write(out, suffix=f".{file_format.lstrip('.')}")
+    elapsed = time.perf_counter() - started
+    for path in written:
+        console.print(f"  {path}")
+    console.print(
+        f"[green]{len(dataset.families)} familias, {len(dataset.people)} personas, "
+        f"{0 if dataset.vacancies is None else len(dataset.vacancies)} vacantes[/] "
+        f"({elapsed:.1f} s)"
+    )
+
+
+_SHORT_LABELS = {
+    "city": "ciudad",
+    "housing_units": "vivienda",
+    "school_preescolar": "preesc.",
+    "school_primaria": "prim.",
+    "school_secundaria": "sec.",
+    "school_bachillerato": "bach.",
+    "health_slots": "salud",
+    "vacancies": "vacantes",
+    "positions": "puestos",
+    "first_choice": "1a opción",
+}
+
+
+def print_summary(dataset: Dataset) -> None:
+    """The scenario at a glance: who waits, and each city's room and work."""
+    populations = population_summary(dataset)
+    table = Table(title="Personas en espera / people waiting", header_style="bold")
+    table.add_column("nacionalidad")
+    table.add_column("personas", justify="right")
+    for code, count in populations["nationality"].head(10).items():
+        table.add_row(str(code), str(count))
+    console.print(table)
+    cities = city_summary(dataset)
+    table = Table(title="Destinos: capacidad y vacantes / destinations", header_style="bold")
+    for column in cities.columns:
+        label = _SHORT_LABELS.get(column, column)
+        table.add_column(label, justify="left" if column == "city" else "right", no_wrap=True)
+    for row in cities.itertuples(index=False):
+        table.add_row(
+            *("" if pd.isna(v) else f"{v:.0f}" if isinstance(v, float) else str(v) for v in row)
+        )
+    console.print(table)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Carpeta de salida.")] = Path("arraigo-demo"),
+    families: Annotated[int, typer.Option("--families", min=1)] = 300,
+    seed: Annotated[int, typer.Option("--seed")] = 7,
+) -> None:
+    """Demostración completa sin conexión: genera un escenario, lo valida y lo resume.
+
+    Offline demo: generate a scenario, validate it from disk and summarise it.
+    """
+    console.rule("[bold]Arraigo: demostración / demo")
+    console.print(f"1. Generando {families} familias (semilla {seed}) en {out}/ ...")
+    generate_scenario(families, seed=seed).write(out)
+    console.print("2. Validando los archivos / validating the files ...")
+    dataset = load_or_exit(out, require=("people", "families", "destinations", "vacancies"))
+    console.print(
+        f"   OK: {len(dataset.people)} personas, {len(dataset.families)} familias, "
+        f"{len(dataset.destinations)} destinos, {len(dataset.vacancies)} vacantes"
+    )
+    console.print("3. Resumen / summary")
+    print_summary(dataset)
+    console.print("This service uses the ESCO classification of the European Commission.")
+
+
+def main() -> None:
+    """Entry point of the ``arraigo`` console script."""
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    app(prog_name="arraigo")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

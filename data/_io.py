@@ -1,0 +1,123 @@
+"""Reading and writing the contract's tables: CSV (UTF-8), Parquet and Excel .xlsx.
+
+Files are read as text, cell by cell, so that validation sees what the user wrote and
+can name the row and column of every problem. Nothing here is ever executed or
+unpickled: CSV and .xlsx are parsed as data, Parquet through pyarrow.
+"""
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ._messages import Problem
+from ._schema import KINDS, LIST_COLUMNS, Kind
+
+SUFFIXES = (".csv", ".parquet", ".xlsx")
+
+
+class TableReadError(Exception):
+    """A file that cannot be read as a table at all."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message_en)
+        self.problem = problem
+
+
+def kind_of(path: Path) -> Kind | None:
+    """Which contract table a file holds, from its name (``people.csv`` -> people)."""
+    stem = path.name.lower()
+    for suffix in SUFFIXES:
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    else:
+        return None
+    return next((k for k in KINDS if stem == k or stem.endswith(f"_{k}")), None)
+
+
+def _as_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, list | tuple):
+        return ";".join(_as_text(v) for v in value)
+    if hasattr(value, "tolist") and not isinstance(value, str):  # numpy arrays from Parquet
+        return _as_text(value.tolist())
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _from_rows(rows: list[list[str]]) -> tuple[list[str], pd.DataFrame]:
+    header = [h.strip() for h in rows[0]] if rows else []
+    body = [r + [""] * (len(header) - len(r)) for r in rows[1:]]
+    frame = pd.DataFrame([r[: len(header)] for r in body], columns=range(len(header)), dtype=str)
+    return header, frame
+
+
+def read_raw(path: Path) -> tuple[list[str], pd.DataFrame]:
+    """Header and cells (all text, positional columns) of a CSV, Parquet or .xlsx file.
+
+    Raises ``TableReadError`` with a plain problem when the file cannot be read.
+    """
+    name = str(path)
+    if not path.is_file():
+        raise TableReadError(Problem(name, 0, "", "file_missing"))
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            raw = path.read_bytes()
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise TableReadError(
+                    Problem(name, 0, "", "file_encoding", context={"position": exc.start})
+                ) from None
+            rows = [
+                r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)
+            ]
+            return _from_rows(rows)
+        if suffix == ".xlsx":
+            sheet = pd.read_excel(path, header=None, dtype=object, engine="openpyxl")
+            rows = [[_as_text(v) for v in row] for row in sheet.itertuples(index=False)]
+            return _from_rows([r for r in rows if any(c.strip() for c in r)])
+        if suffix == ".parquet":
+            table = pd.read_parquet(path)
+            header = [str(c) for c in table.columns]
+            cells = [[_as_text(v) for v in row] for row in table.itertuples(index=False)]
+            return _from_rows([header, *cells])
+    except TableReadError:
+        raise
+    except Exception as exc:  # any parser failure is the user's file, reported plainly
+        detail = f"{type(exc).__name__}: {exc}"
+        raise TableReadError(
+            Problem(name, 0, "", "file_unreadable", context={"detail": detail})
+        ) from exc
+    raise TableReadError(Problem(name, 0, "", "file_kind_unknown"))
+
+
+def to_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A typed table back to the text form of the files (lists joined with ``;``)."""
+    out = frame.copy()
+    for column in out.columns:
+        if column in LIST_COLUMNS:
+            out[column] = out[column].map(lambda items: ";".join(items) if items else "")
+    if "health_needs" in out:
+        out["health_needs"] = out["health_needs"].replace("", "none")
+    return out
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> None:
+    """Write a typed table as CSV, Parquet or .xlsx, by the path's suffix."""
+    text = to_text_frame(frame)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        text.to_csv(path, index=False, encoding="utf-8")
+    elif suffix == ".parquet":
+        text.to_parquet(path, index=False)
+    elif suffix == ".xlsx":
+        text.to_excel(path, index=False, engine="openpyxl")
+    else:
+        raise ValueError(f"unsupported table format: {path.suffix}")

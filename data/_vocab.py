@@ -1,0 +1,53 @@
+"""The closed vocabularies of the data contract and the derived-use rules.
+
+One place for every allowed value, so the row models, the generator, the derived use
+of resources and the documentation agree.
+"""
+
+from typing import Final
+
+SEXES: Final = ("F", "M", "X")
+
+# SEP and higher-education levels, lowest first: the order is used to compare a
+# person's education with a vacancy's minimum.
+EDUCATION_LEVELS: Final = (
+    "none",
+    "primaria",
+    "secundaria",
+    "bachillerato",
+    "tecnico",
+    "licenciatura",
+    "posgrado",
+)
+
+HEALTH_NEEDS: Final = ("none", "chronic", "disability", "pregnancy", "mental_health")
+
+# constancia: proof of a filed asylum claim (COMAR); tvrh: humanitarian visitor card
+# (INM); curp: population registry number; rfc: tax id; refugee_recognition: granted.
+DOCUMENTS: Final = ("constancia", "tvrh", "curp", "rfc", "refugee_recognition")
+
+STANDARD_RESOURCES: Final = (
+    "housing_units",
+    "school_preescolar",
+    "school_primaria",
+    "school_secundaria",
+    "school_bachillerato",
+    "health_slots",
+)
+
+# SEP school levels by age (inclusive bounds).
+SCHOOL_LEVELS: Final = (
+    ("school_preescolar", 3, 5),
+    ("school_primaria", 6, 11),
+    ("school_secundaria", 12, 14),
+    ("school_bachillerato", 15, 17),
+)
+
+# Health needs that take a slot at a local health partner.
+HEALTH_SLOT_NEEDS: Final = frozenset({"chronic", "disability", "pregnancy"})
+
+WORKING_AGE: Final = (18, 64)
+MAX_AGE: Final = 110
+
+CAP_PREFIX: Final = "cap_"
+USE_PREFIX: Final = "use_"
