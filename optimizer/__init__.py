@@ -15,6 +15,7 @@ from ._explain import (
     resource_label,
 )
 from ._formulation import Formulation, GroupShare, PlanOptions, build_formulation
+from ._frames import instance_from_frames
 from ._instance import NO_CITY, Instance
 from ._lp import Relaxation, relax
 from ._plan import Plan, diagnose, make_plan, plan_record
@@ -39,6 +40,7 @@ __all__ = [
     "city_values",
     "diagnose",
     "explain",
+    "instance_from_frames",
     "make_plan",
     "plan_record",
     "relax",

@@ -46,7 +46,8 @@ class Progress:
 class SolveParams:
     """How long and how to search.
 
-    The plan is reproducible for a seed whenever the search ends by optimality or by
+    With ``deterministic`` (default) the workers are interleaved in a fixed order, so
+    the plan is reproducible for a seed whenever the search ends by optimality or by
     ``deterministic_time_limit`` (CP-SAT's work counter); a plan cut by the wall-clock
     ``time_limit`` depends on the machine's speed.
     """
@@ -56,6 +57,7 @@ class SolveParams:
     num_workers: int = 2
     deterministic_time_limit: float | None = None
     relative_gap: float = 0.0
+    deterministic: bool = True
     on_progress: Callable[[Progress], None] | None = None
 
 
@@ -206,8 +208,8 @@ def solve(model: PlanModel, params: SolveParams | None = None) -> Solution:
     solver.parameters.relative_gap_limit = float(params.relative_gap)
     if params.deterministic_time_limit is not None:
         solver.parameters.max_deterministic_time = float(params.deterministic_time_limit)
-        # Interleaved workers make a multi-threaded search repeatable.
-        solver.parameters.interleave_search = params.num_workers > 1
+    # Interleaved workers make a multi-threaded search repeatable.
+    solver.parameters.interleave_search = params.deterministic and params.num_workers > 1
     if len(model.assumption_rows):
         # Assumption cores are extracted by the sequential search.
         solver.parameters.num_workers = 1
