@@ -15,6 +15,8 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.console import Console
+
 from arraigo.data import Dataset, DataValidationError, load_dataset
 from arraigo.optimizer import (
     PlanOptions,
@@ -24,7 +26,6 @@ from arraigo.optimizer import (
     make_plan,
     plan_record,
 )
-from rich.console import Console
 
 SCORE_COLUMNS = ("family_id", "city", "score")
 

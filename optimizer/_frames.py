@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+
 from arraigo.data import WORKING_AGE, Dataset
 
 from ._instance import NO_CITY, Instance

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from arraigo.optimizer import NO_CITY, Instance, PlanOptions, Solution
 
 

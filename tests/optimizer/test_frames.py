@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
 from arraigo.data import generate_scenario
 from arraigo.optimizer import NO_CITY, SolveParams, instance_from_frames, make_plan
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.optimize import Bounds, LinearConstraint, milp
+
 from arraigo.optimizer import (
     NO_CITY,
     GroupShare,
@@ -12,7 +14,6 @@ from arraigo.optimizer import (
     build_model,
     solve,
 )
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 FAST = SolveParams(time_limit=20, seed=1)
 

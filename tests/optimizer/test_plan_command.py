@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import typer
+from typer.testing import CliRunner
+
 from arraigo.api._cmd_plan import plan_command
 from arraigo.data import generate_scenario
-from typer.testing import CliRunner
 
 
 @pytest.fixture(scope="module")
