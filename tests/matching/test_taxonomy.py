@@ -1,0 +1,35 @@
+from arraigo.matching import ATTRIBUTION, TaxonomyNormaliser, esco_labels
+
+
+def _isco_of(taxonomy, texts):
+    positions, _ = taxonomy.kneighbors(texts, 1)
+    return taxonomy.occupations_["isco"].to_numpy()[positions[:, 0]].tolist()
+
+
+def test_trades_in_spanish_french_and_english_map_to_their_isco_group(taxonomy):
+    texts = ["soldador", "soudeur", "welder", "albañil", "maçon", "cocinero", "cuisinier"]
+    assert _isco_of(taxonomy, texts) == ["7212", "7212", "7212", "7112", "7112", "5120", "5120"]
+
+
+def test_lexical_only_normaliser_has_no_vectors_and_a_kitchen_phrase_maps_to_cooks(
+    taxonomy, occupations
+):
+    lexical = TaxonomyNormaliser(encoder=None, embedding_weight=0.0).fit(esco_labels(occupations))
+    assert lexical.label_vectors_ is None
+    assert _isco_of(taxonomy, ["chef de cocina en restaurante"]) == ["5120"]
+
+
+def test_esco_labels_split_gender_forms_and_alternatives(occupations):
+    labels = esco_labels(occupations)
+    welder = labels[
+        labels["label"].isin(["soldador", "soldadora"])
+        & labels["kind"].isin(["preferred", "variant"])
+    ]
+    assert set(welder["label"]) == {"soldador", "soldadora"}
+    assert set(labels["lang"]) == {"es", "fr", "en"}
+
+
+def test_predict_returns_esco_ids(taxonomy):
+    ids = taxonomy.predict(["soldador"])
+    assert ids[0] in set(taxonomy.occupations_["esco_id"])
+    assert "ESCO" in ATTRIBUTION
