@@ -10,6 +10,9 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.console import Console
+from rich.table import Table
+
 from arraigo.data import (
     Dataset,
     DataValidationError,
@@ -20,8 +23,6 @@ from arraigo.data import (
     population_summary,
     validate_paths,
 )
-from rich.console import Console
-from rich.table import Table
 
 app = typer.Typer(
     name="arraigo",

@@ -16,7 +16,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from ._dataset import Dataset
-from ._io import TableReadError, kind_of, read_raw
+from ._io import SUFFIXES, TableReadError, kind_of, read_raw
 from ._messages import MESSAGES, Problem
 from ._schema import (
     ID_COLUMNS,
@@ -78,12 +78,14 @@ def _check_columns(
     for column in required:
         if column not in seen:
             problems.append(Problem(name, 1, column, "column_missing", context={"column": column}))
-    dynamic = [c for c in seen if prefix and c.startswith(prefix) and len(c) > len(prefix)]
+    dynamic = [
+        c for c in dict.fromkeys(header) if prefix and c.startswith(prefix) and len(c) > len(prefix)
+    ]
     for column in sorted(seen - known - set(dynamic)):
         problems.append(
             Problem(name, 1, column, "column_unknown", "warning", context={"column": column})
         )
-    return problems, sorted(dynamic)
+    return problems, dynamic
 
 
 def _problem_from_error(name: str, row: int, error: dict) -> Problem:
@@ -354,9 +356,12 @@ def _expand(paths: Iterable[Path | str]) -> tuple[dict[Kind, Path], list[Problem
         for path in candidates:
             kind = kind_of(path)
             if kind is None:
-                if not given.is_dir():  # a folder may hold other files
+                if not given.is_dir():
                     code = "file_missing" if not path.exists() else "file_kind_unknown"
                     problems.append(Problem(str(path), 0, "", code))
+                elif path.suffix.lower() in SUFFIXES:
+                    # A folder may hold other tables (scores, matches): say they were not read.
+                    problems.append(Problem(str(path), 0, "", "file_kind_unknown", "warning"))
             elif kind in found:
                 problems.append(
                     Problem(str(path), 0, "", "file_duplicate_kind", context={"kind": kind})
