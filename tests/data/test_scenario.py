@@ -114,3 +114,17 @@ def test_vacancies_read_like_sne_postings(scenario):
 
 def test_every_destination_in_reference_is_generated(scenario):
     assert len(scenario.destinations) == len(reference_destinations()) >= 20
+
+
+def test_reference_isco_codes_are_used_by_esco_occupations():
+    from importlib import resources
+
+    def read(name):
+        path = resources.files("arraigo.data") / "reference" / name
+        compression = "gzip" if name.endswith(".gz") else None
+        with path.open("rb") as handle:
+            return pd.read_csv(handle, dtype=str, keep_default_na=False, compression=compression)
+
+    esco = set(read("esco_occupations.csv.gz")["isco"])
+    assert set(read("trades.csv")["isco"]) <= esco
+    assert set(read("vacancy_templates.csv")["isco"]) <= esco
