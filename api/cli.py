@@ -14,10 +14,12 @@ from rich.console import Console
 from rich.table import Table
 
 from arraigo.data import (
+    KINDS,
     Dataset,
     DataValidationError,
     Problem,
     city_summary,
+    generate_history,
     generate_scenario,
     load_dataset,
     population_summary,
@@ -117,11 +119,7 @@ def validate(
     if dataset is None:
         _fail_on_problems(problems, lang)
     print_problems(problems, lang)
-    counts = {
-        kind: len(frame)
-        for kind in ("people", "families", "destinations", "vacancies")
-        if (frame := getattr(dataset, kind)) is not None
-    }
+    counts = {kind: len(frame) for kind in KINDS if (frame := getattr(dataset, kind)) is not None}
     summary = ", ".join(f"{kind}: {n}" for kind, n in counts.items())
     console.print(f"[bold green]{'OK' if lang != 'en' else 'Valid'}[/] ({summary})")
 
@@ -139,6 +137,14 @@ def generate(
         typer.Option("--tightness", min=0.05, help="Capacidad total / demanda (0.8 = apretado)."),
     ] = 0.8,
     file_format: Annotated[str, typer.Option("--format", help="csv, parquet o xlsx.")] = "csv",
+    history: Annotated[
+        int,
+        typer.Option(
+            "--history",
+            min=0,
+            help="Familias de una cohorte pasada con resultados simulados, en OUT/history/.",
+        ),
+    ] = 0,
 ) -> None:
     """Genera el escenario sintético de México (determinista para una semilla).
 
@@ -146,7 +152,10 @@ def generate(
     """
     started = time.perf_counter()
     dataset = generate_scenario(families, seed=seed, vacancies=vacancies, tightness=tightness)
-    written = dataset.write(out, suffix=f".{file_format.lstrip('.')}")
+    suffix = f".{file_format.lstrip('.')}"
+    written = dataset.write(out, suffix=suffix)
+    if history:
+        written += generate_history(history, seed=seed).write(out / "history", suffix=suffix)
     elapsed = time.perf_counter() - started
     for path in written:
         console.print(f"  {path}")

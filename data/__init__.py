@@ -1,14 +1,20 @@
 """The data contract, its validated loaders and the synthetic Mexico scenario.
 
-``load_dataset`` and ``validate_paths`` read people, families, destinations and
-vacancies (CSV, Parquet or .xlsx), report every problem with file, row and column, and
-return typed DataFrames only when the input is clean. See data/README.md.
+``load_dataset`` and ``validate_paths`` read people, families, destinations,
+vacancies and past outcomes (CSV, Parquet or .xlsx), report every problem with file,
+row and column, and return typed DataFrames only when the input is clean. See
+data/README.md.
 """
 
 from ._dataset import Dataset
 from ._io import kind_of, write_table
 from ._messages import Problem
-from ._scenario import generate_scenario, reference_destinations, reference_origins
+from ._scenario import (
+    generate_history,
+    generate_scenario,
+    reference_destinations,
+    reference_origins,
+)
 from ._schema import (
     KINDS,
     LIST_COLUMNS,
@@ -16,6 +22,7 @@ from ._schema import (
     REQUIRED_COLUMNS,
     DestinationRow,
     FamilyRow,
+    OutcomeRow,
     PersonRow,
     VacancyRow,
     isco_codes,
@@ -47,11 +54,13 @@ __all__ = [
     "Dataset",
     "DestinationRow",
     "FamilyRow",
+    "OutcomeRow",
     "PersonRow",
     "Problem",
     "VacancyRow",
     "city_summary",
     "derive_use",
+    "generate_history",
     "generate_scenario",
     "isco_codes",
     "kind_of",

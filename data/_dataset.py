@@ -12,7 +12,8 @@ from ._vocab import CAP_PREFIX, STANDARD_RESOURCES
 
 @dataclass(frozen=True)
 class Dataset:
-    """People, families, destinations and vacancies, each validated (or absent).
+    """People, families, destinations, vacancies and past outcomes, each validated
+    (or absent).
 
     List columns (languages, documents, preferred_cities…) hold tuples of strings;
     an empty capacity cell is NaN and means unlimited.
@@ -22,6 +23,7 @@ class Dataset:
     families: pd.DataFrame | None = None
     destinations: pd.DataFrame | None = None
     vacancies: pd.DataFrame | None = None
+    outcomes: pd.DataFrame | None = None
 
     @property
     def resources(self) -> tuple[str, ...]:
@@ -47,7 +49,7 @@ class Dataset:
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
         written = []
-        for kind in ("people", "families", "destinations", "vacancies"):
+        for kind in ("people", "families", "destinations", "vacancies", "outcomes"):
             frame = getattr(self, kind)
             if frame is not None:
                 path = folder / f"{kind}{suffix}"

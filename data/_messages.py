@@ -94,6 +94,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value} años de experiencia no caben en una persona de {age} años.",
         "{value} years of experience do not fit a person aged {age}.",
     ),
+    "boolean": (
+        "'{value}' no es sí/no (use 1 o 0).",
+        "'{value}' is not yes/no (use 1 or 0).",
+    ),
+    "employed_not_hired": (
+        "employed_90d es 1 pero hired es 0: nadie sigue empleado sin haber sido contratado.",
+        "employed_90d is 1 but hired is 0: nobody stays employed without being hired.",
+    ),
+    "unknown_person": (
+        "La persona '{value}' no está en people.",
+        "Person '{value}' is not in people.",
+    ),
+    "unknown_vacancy": (
+        "La vacante '{value}' no está en vacancies.",
+        "Vacancy '{value}' is not in vacancies.",
+    ),
     "invalid": ("Valor no válido: {detail}", "Invalid value: {detail}"),
     # Cross-file
     "duplicate_id": (

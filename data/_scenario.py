@@ -193,7 +193,10 @@ class _People:
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
         self.rows: list[dict] = []
+        # The trade each person really has, for simulating outcomes (never a column).
+        self.trade_isco: dict[str, str] = {}
         trades = _trades()
+        self.isco_of = dict(zip(trades["trade"], trades["isco"], strict=True))
         self.by_sector = {s: list(g["trade"]) for s, g in trades.groupby("sector")}
         self.phrases = {
             (row["trade"], lang): row[f"skills_{lang}"].replace("; ", ", ").split("|")
@@ -207,16 +210,19 @@ class _People:
 
     def _skills(
         self, origin: _Origin, languages: list[str], age: int, education: str
-    ) -> tuple[str, float]:
+    ) -> tuple[str, float, str | None]:
+        """Skills text in one of the person's languages, years of work, and the trade."""
         rng = self.rng
         if age < 15:
-            return "", 0.0
+            return "", 0.0, None
         choices = {lang: p for lang, p in origin.text_language if lang in languages}
         lang = _pick(rng, choices) if choices else languages[0]
         if lang not in _EXPERIENCE:
             lang = "es"
         if age < 18:
-            return ("", 0.0) if rng.random() < 0.7 else (self._phrase("labourer", lang), 1.0)
+            if rng.random() < 0.7:
+                return "", 0.0, None
+            return self._phrase("labourer", lang), 1.0, "labourer"
         if education in ("licenciatura", "posgrado") and rng.random() < 0.6:
             sector = "professional"
         else:
@@ -231,7 +237,7 @@ class _People:
                 text += ". " + self._phrase(other, lang)
         if years >= 1:
             text += ". " + _EXPERIENCE[lang].format(n=int(years))
-        return text, years
+        return text, years, trade
 
     def _phrase(self, trade: str, lang: str) -> str:
         variants = self.phrases[trade, lang]
@@ -288,7 +294,10 @@ class _People:
                 person_nationality = "CHL" if rng.random() < 0.7 else "BRA"
                 languages = ["ht", "es" if person_nationality == "CHL" else "pt"]
             education = self._education(age)
-            skills, years = self._skills(origin, languages, age, education)
+            skills, years, trade = self._skills(origin, languages, age, education)
+            person_id = f"{family_id.replace('F', 'P', 1)}-{index}"
+            if trade is not None:
+                self.trade_isco[person_id] = self.isco_of[trade]
             phone = ""
             if age >= 18 and rng.random() < 0.8:
                 number = rng.integers(1_000_000, 9_999_999)
@@ -297,7 +306,7 @@ class _People:
                 )
             self.rows.append(
                 {
-                    "person_id": f"{family_id.replace('F', 'P', 1)}-{index}",
+                    "person_id": person_id,
                     "family_id": family_id,
                     "age": age,
                     "sex": sex,
@@ -342,8 +351,8 @@ def _members(rng: np.random.Generator, shape: str) -> list[tuple[int, str]]:
 
 
 def _families(
-    rng: np.random.Generator, n: int, as_of: dt.date
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng: np.random.Generator, n: int, as_of: dt.date, prefix: str = ""
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     people = _People(rng)
     cities = reference_destinations()
     origins = reference_origins()
@@ -356,7 +365,7 @@ def _families(
     nat_p = nat_p / nat_p.sum()
     rows = []
     for i in range(n):
-        family_id = f"F{i + 1:05d}"
+        family_id = f"{prefix}F{i + 1:05d}"
         nationality = nat_codes[rng.choice(len(nat_codes), p=nat_p)]
         origin = origin_names[rng.choice(len(origin_names), p=origin_p)]
         people.add_family(family_id, nationality, origin, _members(rng, _pick(rng, _COMPOSITIONS)))
@@ -379,7 +388,7 @@ def _families(
                 "ties_city": ties,
             }
         )
-    return pd.DataFrame(rows), pd.DataFrame(people.rows)
+    return pd.DataFrame(rows), pd.DataFrame(people.rows), people.trade_isco
 
 
 def _destinations(rng: np.random.Generator, use: pd.DataFrame, tightness: float) -> pd.DataFrame:
@@ -404,7 +413,7 @@ def _employer(rng: np.random.Generator, industry: str, city: str) -> str:
     return f"{words[rng.integers(len(words))]} {tail} de {city} S.A. de C.V."
 
 
-def _vacancies(rng: np.random.Generator, n: int) -> pd.DataFrame:
+def _vacancies(rng: np.random.Generator, n: int, prefix: str = "") -> pd.DataFrame:
     cities = reference_destinations()
     templates = _vacancy_templates()
     weight = cities["population_k"].to_numpy() ** 0.8 * np.where(
@@ -434,7 +443,7 @@ def _vacancies(rng: np.random.Generator, n: int) -> pd.DataFrame:
         )
         rows.append(
             {
-                "vacancy_id": f"V{k + 1:06d}",
+                "vacancy_id": f"{prefix}V{k + 1:06d}",
                 "employer": _employer(rng, industry, city["city"]),
                 "title": t["title"],
                 "description": description,
@@ -467,7 +476,7 @@ def generate_scenario(
     if families < 1:
         raise ValueError("families must be at least 1")
     rng = np.random.default_rng(seed)
-    family_frame, people = _families(rng, families, as_of)
+    family_frame, people, _ = _families(rng, families, as_of)
     use = derive_use(people, family_frame, STANDARD_RESOURCES)
     destinations = _destinations(rng, use, tightness)
     count = round(0.9 * families) if vacancies is None else vacancies
@@ -477,3 +486,96 @@ def generate_scenario(
         destinations=destinations,
         vacancies=_vacancies(rng, count) if count > 0 else None,
     )
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _simulate_outcomes(
+    rng: np.random.Generator,
+    people: pd.DataFrame,
+    vacancies: pd.DataFrame,
+    trade_isco: dict[str, str],
+    as_of: dt.date,
+) -> pd.DataFrame:
+    """Past placements of working-age adults and whether each led to a job kept 90 days.
+
+    The chance of being hired rises with how close the vacancy's ISCO group is to the
+    person's real trade, meeting the education minimum and the documents asked, and
+    speaking Spanish; the chance of staying 90 days with the same fit and the salary.
+    Nationality and sex play no part. The weights are assumptions, not estimates.
+    """
+    adults = people[people["age"].between(18, 64)].reset_index(drop=True)
+    adults = adults[rng.random(len(adults)) < 0.85].reset_index(drop=True)  # were referred
+    isco = adults["person_id"].map(trade_isco).fillna("").to_numpy()
+    by_major = {m: g.index.to_numpy() for m, g in vacancies.groupby(vacancies["isco"].str[:2])}
+    chosen = rng.integers(len(vacancies), size=len(adults))
+    # Half of referrals follow the caseworker's judgement of the person's trade.
+    for i in np.flatnonzero(rng.random(len(adults)) < 0.5):
+        pool = by_major.get(isco[i][:2])
+        if pool is not None:
+            chosen[i] = pool[rng.integers(len(pool))]
+    offer = vacancies.iloc[chosen].reset_index(drop=True)
+    same_unit = isco == offer["isco"].to_numpy()
+    same_major = np.char.equal(
+        np.array([c[:2] for c in isco]), offer["isco"].str[:2].to_numpy().astype(str)
+    )
+    rank = {level: i for i, level in enumerate(EDUCATION_LEVELS)}
+    education_ok = (
+        adults["education"].map(rank).to_numpy()
+        >= offer["education_min"].map(lambda e: rank.get(e, 0)).to_numpy()
+    )
+    missing_docs = np.array(
+        [
+            not set(needed) <= set(held)
+            for needed, held in zip(offer["requires"], adults["documents"], strict=True)
+        ]
+    )
+    spanish = adults["languages"].map(lambda langs: "es" in langs).to_numpy()
+    years = np.minimum(adults["work_experience_years"].to_numpy(), 10)
+    health = adults["health_needs"].map(lambda n: bool({"chronic", "disability"} & set(n)))
+    hire = _sigmoid(
+        -1.2
+        + 1.6 * same_unit
+        + 0.9 * (same_major & ~same_unit)
+        + 0.6 * education_ok
+        - 1.3 * missing_docs
+        + 0.7 * spanish
+        + 0.06 * years
+        - 0.3 * health.to_numpy()
+    )
+    salary = offer["salary_mxn_month"].to_numpy()
+    stay = _sigmoid(0.3 + 0.9 * same_unit + 0.4 * same_major + 0.8 * (salary - 11000) / 4000)
+    hired = rng.random(len(adults)) < hire
+    kept = hired & (rng.random(len(adults)) < stay)
+    placed = [as_of - dt.timedelta(days=int(d)) for d in rng.integers(100, 365, len(adults))]
+    return pd.DataFrame(
+        {
+            "person_id": adults["person_id"],
+            "vacancy_id": offer["vacancy_id"],
+            "city": offer["city"],
+            "placed_at": placed,
+            "hired": hired,
+            "employed_90d": kept,
+        }
+    )
+
+
+def generate_history(
+    families: int = 2000, seed: int = 0, as_of: dt.date = dt.date(2026, 11, 2)
+) -> Dataset:
+    """A past cohort, relocated and referred to vacancies, with simulated outcomes.
+
+    Returns the cohort's tables (ids prefixed with H, so they never collide with a
+    current batch) with its outcomes table: person_id, vacancy_id, city, placed_at,
+    hired, employed_90d. This is training data for the outcome model; see
+    ``_simulate_outcomes`` for what drives success.
+    """
+    rng = np.random.default_rng([seed, 2016])  # a stream of its own, apart from batches
+    family_frame, people, trade_isco = _families(rng, families, as_of, prefix="H")
+    use = derive_use(people, family_frame, STANDARD_RESOURCES)
+    destinations = _destinations(rng, use, tightness=1.0)
+    vacancies = _vacancies(rng, round(0.9 * families), prefix="H")
+    outcomes = _simulate_outcomes(rng, people, vacancies, trade_isco, as_of)
+    return Dataset(people, family_frame, destinations, vacancies, outcomes)

@@ -21,8 +21,8 @@ from pydantic_core import PydanticCustomError
 from ._messages import MESSAGES
 from ._vocab import DOCUMENTS, EDUCATION_LEVELS, HEALTH_NEEDS, MAX_AGE, SEXES
 
-Kind = Literal["people", "families", "destinations", "vacancies"]
-KINDS: Final[tuple[Kind, ...]] = ("people", "families", "destinations", "vacancies")
+Kind = Literal["people", "families", "destinations", "vacancies", "outcomes"]
+KINDS: Final[tuple[Kind, ...]] = ("people", "families", "destinations", "vacancies", "outcomes")
 
 
 def fail(code: str, **context: Any) -> PydanticCustomError:
@@ -152,6 +152,19 @@ def _languages(text: str) -> tuple[str, ...]:
     return _unique(codes)
 
 
+_TRUE = frozenset({"1", "true", "yes", "sí", "si", "verdadero", "x"})
+_FALSE = frozenset({"0", "false", "no", "falso"})
+
+
+def _boolean(text: str) -> bool:
+    value = text.lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise fail("boolean", value=text)
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -200,6 +213,8 @@ Id = Annotated[str | None, _cell(_identifier, True)]
 Text = Annotated[str | None, _cell(_identifier, True)]
 FreeText = Annotated[str | None, BeforeValidator(lambda v: _text(v))]
 OptionalText = Annotated[str | None, _cell(_identifier, False)]
+OptionalDate = Annotated[dt.date | None, _cell(lambda t: _date(t), False)]
+Boolean = Annotated[bool | None, _cell(_boolean, True)]
 Age = Annotated[int | None, _cell(_integer(0, MAX_AGE), True)]
 Years = Annotated[float | None, _cell(_number(0, 90), True)]
 Sex = Annotated[str | None, _cell(_choice(SEXES, lower=False), True)]
@@ -288,11 +303,34 @@ class VacancyRow(_Row):
     isco: Isco = None
 
 
+class OutcomeRow(_Row):
+    """A past referral and what came of it (outcomes.csv): training data for the
+    outcome model."""
+
+    person_id: Id = None
+    vacancy_id: OptionalText = None
+    city: Text = None
+    placed_at: OptionalDate = None
+    hired: Boolean = None
+    employed_90d: Boolean = None
+
+    @model_validator(mode="after")
+    def _kept_only_if_hired(self) -> "OutcomeRow":
+        if self.employed_90d and self.hired is False:
+            raise PydanticCustomError(
+                "employed_not_hired",
+                MESSAGES["employed_not_hired"][1],
+                {"column": "employed_90d"},
+            )
+        return self
+
+
 ROW_MODELS: Final[dict[Kind, type[_Row]]] = {
     "people": PersonRow,
     "families": FamilyRow,
     "destinations": DestinationRow,
     "vacancies": VacancyRow,
+    "outcomes": OutcomeRow,
 }
 
 # The columns a file must have. "minimal" is what matching needs to rank anything.
@@ -321,12 +359,14 @@ REQUIRED_COLUMNS: Final[dict[Kind, tuple[str, ...]]] = {
         "state",
         "positions",
     ),
+    "outcomes": ("person_id", "city", "hired", "employed_90d"),
 }
 MINIMAL_COLUMNS: Final[dict[Kind, tuple[str, ...]]] = {
     "people": ("person_id", "skills_text"),
     "families": REQUIRED_COLUMNS["families"],
     "destinations": REQUIRED_COLUMNS["destinations"],
     "vacancies": ("vacancy_id", "title"),
+    "outcomes": REQUIRED_COLUMNS["outcomes"],
 }
 ID_COLUMNS: Final[dict[Kind, str]] = {
     "people": "person_id",

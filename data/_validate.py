@@ -331,10 +331,37 @@ def _check_use_columns(families: _Table, destinations: _Table) -> list[Problem]:
     ]
 
 
+def _check_outcomes(outcomes: _Table, others: dict[Kind, _Table]) -> list[Problem]:
+    """Outcomes name people, vacancies and cities of the files given with them."""
+    checks = [
+        ("person_id", "people", "person_id", "unknown_person"),
+        ("vacancy_id", "vacancies", "vacancy_id", "unknown_vacancy"),
+        ("city", "destinations", "city", "unknown_city"),
+    ]
+    problems = []
+    frame = outcomes.frame
+    for column, kind, key, code in checks:
+        if kind not in others:
+            continue
+        known = others[kind].values(key)
+        for record in frame[[column, ROW]].dropna().to_dict("records"):
+            row, value = int(record[ROW]), record[column]
+            if value in known:
+                continue
+            if code == "unknown_city":
+                problems.append(_unknown_city(outcomes.name, row, column, value, known))
+            else:
+                context = {"value": value}
+                problems.append(Problem(outcomes.name, row, column, code, context=context))
+    return problems
+
+
 def check_across(tables: dict[Kind, _Table]) -> list[Problem]:
     """Checks between files, on the rows that passed their own checks."""
     ok = {k: t for k, t in tables.items() if t.frame is not None}
-    problems = [p for t in ok.values() for p in _duplicates(t)]
+    problems = [p for k, t in ok.items() if k in ID_COLUMNS for p in _duplicates(t)]
+    if "outcomes" in ok:
+        problems += _check_outcomes(ok["outcomes"], ok)
     # In the minimal form people have no family_id, and there is nothing to check.
     if "people" in ok and "families" in ok and ok["people"].frame["family_id"].notna().all():
         problems += _check_families(ok["people"], ok["families"])

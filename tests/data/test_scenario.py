@@ -128,3 +128,22 @@ def test_reference_isco_codes_are_used_by_esco_occupations():
     esco = set(read("esco_occupations.csv.gz")["isco"])
     assert set(read("trades.csv")["isco"]) <= esco
     assert set(read("vacancy_templates.csv")["isco"]) <= esco
+
+
+def test_history_has_outcomes_that_validate_and_depend_on_the_fit(tmp_path):
+    from arraigo.data import generate_history
+
+    history = generate_history(families=600, seed=4)
+    history.write(tmp_path)
+    loaded = load_dataset(tmp_path, require=("people", "vacancies", "outcomes"))
+    outcomes = loaded.outcomes
+    assert outcomes["person_id"].str.startswith("HP").all()  # never a current batch's id
+    assert not (outcomes["employed_90d"] & ~outcomes["hired"]).any()
+    people = loaded.people.set_index("person_id")
+    assert people.loc[outcomes["person_id"], "age"].between(18, 64).all()
+    # Lacking a document the employer asks for lowers the chance of a job kept 90 days.
+    requires = outcomes["vacancy_id"].map(loaded.vacancies.set_index("vacancy_id")["requires"])
+    held = outcomes["person_id"].map(people["documents"])
+    missing = [not set(r) <= set(h) for r, h in zip(requires, held, strict=True)]
+    kept = outcomes["employed_90d"].groupby(missing).mean()
+    assert kept[True] < kept[False] - 0.1

@@ -134,12 +134,19 @@ CASES: dict[str, tuple[str, Callable[[], Rows | str | bytes], list[tuple]]] = {
     "person_id_empty": (
         "people.csv",
         cell("people", 6, "person_id", ""),
-        [("people.csv", 6, "person_id", "required")],
+        # The outcome of P5 now names nobody, and says so too.
+        [
+            ("people.csv", 6, "person_id", "required"),
+            ("outcomes.csv", 3, "person_id", "unknown_person"),
+        ],
     ),
     "person_id_duplicate": (
         "people.csv",
         cell("people", 3, "person_id", "P1"),
-        [("people.csv", 3, "person_id", "duplicate_id")],
+        [
+            ("people.csv", 3, "person_id", "duplicate_id"),
+            ("outcomes.csv", 2, "person_id", "unknown_person"),
+        ],
     ),
     "phone_not_a_phone": (
         "people.csv",
@@ -271,6 +278,26 @@ CASES: dict[str, tuple[str, Callable[[], Rows | str | bytes], list[tuple]]] = {
         "destinations.parquet",
         cell("destinations", 3, "cap_housing_units", "-5"),
         [("destinations.parquet", 3, "cap_housing_units", "negative")],
+    ),
+    "outcome_not_yes_no": (
+        "outcomes.csv",
+        cell("outcomes", 2, "hired", "quizá"),
+        [("outcomes.csv", 2, "hired", "boolean")],
+    ),
+    "outcome_kept_without_hire": (
+        "outcomes.csv",
+        cell("outcomes", 4, "employed_90d", "1"),
+        [("outcomes.csv", 4, "employed_90d", "employed_not_hired")],
+    ),
+    "outcome_unknown_person": (
+        "outcomes.csv",
+        cell("outcomes", 4, "person_id", "P99"),
+        [("outcomes.csv", 4, "person_id", "unknown_person")],
+    ),
+    "outcome_unknown_vacancy": (
+        "outcomes.csv",
+        cell("outcomes", 2, "vacancy_id", "V77"),
+        [("outcomes.csv", 2, "vacancy_id", "unknown_vacancy")],
     ),
     "many_faults_at_once": (
         "people.csv",
