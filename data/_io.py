@@ -51,9 +51,17 @@ def _as_text(value: Any) -> str:
 
 
 def _from_rows(rows: list[list[str]]) -> tuple[list[str], pd.DataFrame]:
-    header = [h.strip() for h in rows[0]] if rows else []
-    body = [r + [""] * (len(header) - len(r)) for r in rows[1:]]
-    frame = pd.DataFrame([r[: len(header)] for r in body], columns=range(len(header)), dtype=str)
+    """Header and body of a sheet. The body's index is each row's number as a
+    spreadsheet shows it (the first row is 1); blank rows are skipped without
+    renumbering the others, and blank rows before the header are passed over."""
+    filled = [i for i, row in enumerate(rows) if any(c.strip() for c in row)]
+    if not filled:
+        return [], pd.DataFrame()
+    first = filled[0]
+    header = [h.strip() for h in rows[first]]
+    numbers = [i + 1 for i in filled[1:]]
+    body = [(rows[i] + [""] * (len(header) - len(rows[i])))[: len(header)] for i in filled[1:]]
+    frame = pd.DataFrame(body, columns=range(len(header)), index=numbers, dtype=str)
     return header, frame
 
 
@@ -75,14 +83,11 @@ def read_raw(path: Path) -> tuple[list[str], pd.DataFrame]:
                 raise TableReadError(
                     Problem(name, 0, "", "file_encoding", context={"position": exc.start})
                 ) from None
-            rows = [
-                r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)
-            ]
-            return _from_rows(rows)
+            return _from_rows(list(csv.reader(io.StringIO(text, newline=""))))
         if suffix == ".xlsx":
             sheet = pd.read_excel(path, header=None, dtype=object, engine="openpyxl")
             rows = [[_as_text(v) for v in row] for row in sheet.itertuples(index=False)]
-            return _from_rows([r for r in rows if any(c.strip() for c in r)])
+            return _from_rows(rows)
         if suffix == ".parquet":
             table = pd.read_parquet(path)
             header = [str(c) for c in table.columns]

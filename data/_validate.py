@@ -28,9 +28,8 @@ from ._schema import (
 )
 from ._vocab import CAP_PREFIX, USE_PREFIX, WORKING_AGE
 
-# A row's position as the user sees it in a spreadsheet (header = row 1).
+# A row's number as the user sees it in a spreadsheet (header = row 1).
 ROW = "_row"
-FIRST_DATA_ROW = 2
 
 
 class DataValidationError(Exception):
@@ -105,8 +104,8 @@ def _check_rows(
     positions = [header.index(c) for c in fields]
     problems: list[Problem] = []
     records, rows = [], []
-    for offset, values in enumerate(raw.iloc[:, positions].itertuples(index=False)):
-        row = offset + FIRST_DATA_ROW
+    cells = raw.iloc[:, positions].itertuples(index=False)
+    for row, values in zip(raw.index.tolist(), cells, strict=True):
         try:
             record = model.model_validate(dict(zip(fields, values, strict=True)))
         except ValidationError as exc:
@@ -130,29 +129,12 @@ def _check_quantities(
         number = pd.to_numeric(text, errors="coerce")
         bad = (text != "") & (number.isna() | ~np.isfinite(number))
         negative = number < 0
-        for offset in np.flatnonzero(bad):
-            problems.append(
-                Problem(
-                    name,
-                    offset + FIRST_DATA_ROW,
-                    column,
-                    "not_number",
-                    context={"value": text.iloc[offset]},
-                )
-            )
-        for offset in np.flatnonzero(negative):
-            problems.append(
-                Problem(
-                    name,
-                    offset + FIRST_DATA_ROW,
-                    column,
-                    "negative",
-                    context={"value": text.iloc[offset]},
-                )
-            )
+        for code, mask in (("not_number", bad), ("negative", negative)):
+            for row, value in text[mask].items():
+                problems.append(Problem(name, int(row), column, code, context={"value": value}))
         out[column] = number.where(~bad & ~negative).astype(float)
     frame = pd.DataFrame(out, index=raw.index)
-    frame[ROW] = raw.index.to_numpy() + FIRST_DATA_ROW
+    frame[ROW] = raw.index.to_numpy()
     return frame, problems
 
 

@@ -112,3 +112,15 @@ def test_unknown_columns_are_a_warning_not_an_error(good_dir):
     dataset, problems = validate_paths([good_dir])
     assert dataset is not None
     assert [(p.column, p.severity) for p in problems] == [("notes", "warning")]
+
+
+def test_blank_lines_do_not_shift_row_numbers(good_dir):
+    from arraigo.data import validate_paths
+
+    people = good_dir / "people.csv"
+    lines = people.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(",9,F,", ",900,F,")  # row 4 as a spreadsheet shows it
+    lines.insert(2, "")  # a blank row 3: the broken person is now row 5
+    people.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, problems = validate_paths([good_dir])
+    assert [(p.row, p.column, p.code) for p in problems] == [(5, "age", "out_of_range")]
