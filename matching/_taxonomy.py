@@ -88,7 +88,7 @@ class TaxonomyNormaliser(BaseEstimator):
         self,
         encoder: Encoder | None = None,
         embed_kinds: tuple[str, ...] = ("preferred",),
-        embed_langs: tuple[str, ...] = ("es",),
+        embed_langs: tuple[str, ...] = ("es", "fr"),
         embedding_weight: float = 0.5,
         ngram_range: tuple[int, int] = (3, 5),
     ) -> None:

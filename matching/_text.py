@@ -45,6 +45,29 @@ def segments(text: str, max_segments: int = 6) -> list[str]:
     return parts[:max_segments] or ([text.strip()] if text.strip() else [])
 
 
+# Words that tell how long or where someone worked, not what they did: dropped before a
+# profile clause is normalised to an occupation (Spanish, French, Creole, English).
+_FILLER = frozenset(
+    (
+        "yo he ha sido soy fui era trabaje trabajo trabaja trabajando como de del la el los "
+        "las en un una unos por durante anos ano meses mes experiencia tengo tenia con mi "
+        "para tambien hace casi mas anos "
+        "je j ai suis etais travaille travail comme pendant ans annee annees mois dans une "
+        "des du le les au aux avec mon ma experience aussi "
+        "mwen te se travay kom pandan lane ane mwa nan yon ak eksperyans tou "
+        "i am was have has worked work working as for years year months in at an the of "
+        "with my experience also"
+    ).split()
+)
+
+
+def clause_core(text: str) -> str:
+    """``text`` without filler words and numbers ("trabajé 5 años como soldador" ->
+    "soldador"); the text itself when nothing else is left."""
+    kept = [w for w in re.findall(r"[^\W\d_]+", text) if fold(w) not in _FILLER and len(w) > 1]
+    return " ".join(kept) if kept else text
+
+
 def words(text: str) -> list[str]:
     """Folded words of three letters or more (digits and punctuation dropped)."""
     return _WORD.findall(fold(text))

@@ -1,0 +1,64 @@
+"""Bridge Haitian Creole profiles to French and Spanish with a curated lexicon.
+
+ESCO has no Creole labels and the encoders know little Creole, so a Creole trade word
+("soudè") gets its French and Spanish equivalents ("soudeur / soldador") appended to
+the profile before it is embedded, normalised and compared with postings.
+"""
+
+import re
+from importlib import resources
+
+import pandas as pd
+
+from ._text import fold
+
+
+def load_creole_lexicon() -> pd.DataFrame:
+    """The shipped lexicon: columns ht, fr, es, en (see data/reference/creole_lexicon.md)."""
+    path = resources.files("arraigo.data") / "reference" / "creole_lexicon.csv"
+    with resources.as_file(path) as local:
+        return pd.read_csv(local, dtype=str, keep_default_na=False)
+
+
+class CreoleBridge:
+    """Find lexicon words in texts and append their French and Spanish equivalents.
+
+    A text is bridged when the person is known to speak Creole (``ht``) or when it
+    holds at least ``min_hits`` distinct lexicon words, which a Spanish or French text
+    practically never does.
+    """
+
+    def __init__(self, lexicon: pd.DataFrame | None = None, min_hits: int = 2) -> None:
+        self.lexicon = load_creole_lexicon() if lexicon is None else lexicon
+        self.min_hits = min_hits
+        folded = [fold(w) for w in self.lexicon["ht"]]
+        self._gloss = dict(
+            zip(folded, self.lexicon["fr"] + " / " + self.lexicon["es"], strict=True)
+        )
+        alternatives = "|".join(re.escape(w) for w in sorted(self._gloss, key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+    def find(self, texts: pd.Series) -> pd.Series:
+        """Distinct lexicon words (folded) found in each text, in order of appearance."""
+        found = texts.fillna("").map(fold).str.findall(self._pattern)
+        return found.map(lambda words: list(dict.fromkeys(words)))
+
+    def is_creole(self, texts: pd.Series, speaks_creole: pd.Series | None = None) -> pd.Series:
+        """Whether each text is to be bridged: ``min_hits`` lexicon words, or any for a
+        known Creole speaker."""
+        hits = self.find(texts).str.len()
+        creole = hits >= self.min_hits
+        if speaks_creole is not None:
+            creole |= speaks_creole.astype(bool).to_numpy() & (hits > 0)
+        return creole
+
+    def bridge(self, texts: pd.Series, creole: pd.Series | None = None) -> pd.Series:
+        """``texts`` with "(fr / es; ...)" glosses appended where Creole is detected.
+
+        ``creole`` marks texts to bridge on any lexicon word (a known Creole speaker's
+        text, or a clause of a text already found to be Creole).
+        """
+        found = self.find(texts)
+        use = self.is_creole(texts, creole)
+        glosses = found.map(lambda words: "; ".join(self._gloss[w] for w in words))
+        return texts.fillna("").where(~use, texts.fillna("") + " (" + glosses + ")")

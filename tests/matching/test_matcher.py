@@ -1,0 +1,151 @@
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from arraigo.matching import MATCH_COLUMNS, SIGNALS, Matcher
+
+VACANCIES = pd.DataFrame(
+    {
+        "vacancy_id": ["V1", "V2", "V3", "V4"],
+        "employer": [
+            "Metalmecánica del Norte",
+            "Constructora Saltillo",
+            "Comedores Bajío",
+            "Fletes GDL",
+        ],
+        "title": [
+            "Soldador MIG/TIG",
+            "Albañil con experiencia",
+            "Cocinero para comedor industrial",
+            "Chofer de tractocamión",
+        ],
+        "description": [
+            "Soldadura MIG y TIG en estructuras metálicas, lectura de planos",
+            "Obra negra, mezcla de concreto, colocación de block",
+            "Preparación de alimentos para 300 comensales",
+            "Licencia federal tipo E, rutas nacionales",
+        ],
+        "city": ["Saltillo", "Saltillo", "León", "Guadalajara"],
+        "positions": [3, 5, 2, 1],
+        "education_min": ["secundaria", "primaria", "secundaria", "bachillerato"],
+        "requires": ["curp;rfc", "curp", "curp", "curp;rfc"],
+        "isco": ["7212", "7112", "5120", "8332"],
+    }
+)
+PEOPLE = pd.DataFrame(
+    {
+        "person_id": ["ht1", "fr1", "es1", "en1"],
+        "skills_text": [
+            "Mwen se soudè, mwen travay 6 lane nan yon faktori",
+            "J'ai travaillé comme maçon pendant 10 ans",
+            "Cociné en un restaurante en Honduras, también limpieza",
+            "Long-haul truck driver, forklift",
+        ],
+        "languages": ["ht;fr", "fr;es", "es", "en;es"],
+        "education": ["secundaria", "primaria", "secundaria", "bachillerato"],
+        "documents": ["constancia;curp", "curp", "curp", "curp;rfc"],
+    }
+)
+EXPECTED = {"ht1": "V1", "fr1": "V2", "es1": "V3", "en1": "V4"}
+
+
+@pytest.fixture(scope="module")
+def matcher(encoder, taxonomy) -> Matcher:
+    return Matcher(encoder=encoder, taxonomy=taxonomy).fit(VACANCIES)
+
+
+@pytest.fixture(scope="module")
+def ranked(matcher) -> pd.DataFrame:
+    return matcher.rank_vacancies(PEOPLE, top_k=3)
+
+
+def test_each_profile_in_its_language_finds_its_trade_first(ranked):
+    best = ranked[ranked["rank"] == 1].set_index("person_id")["vacancy_id"].to_dict()
+    assert best == EXPECTED
+
+
+def test_table_has_the_documented_columns_ranks_and_score_breakdown(ranked):
+    assert tuple(ranked.columns) == MATCH_COLUMNS
+    assert ranked.groupby("person_id")["rank"].apply(list).map(lambda r: r == [1, 2, 3]).all()
+    assert ranked.groupby("person_id")["score"].apply(lambda s: s.is_monotonic_decreasing).all()
+    assert ranked[list(SIGNALS)].apply(lambda c: c.between(0, 1)).all().all()
+
+
+def test_creole_welder_reason_names_esco_and_isco_and_the_missing_rfc(ranked):
+    row = ranked[(ranked["person_id"] == "ht1") & (ranked["vacancy_id"] == "V1")].iloc[0]
+    assert "soudè" in row["reason"]
+    assert "ESCO soldador, ISCO 7212" in row["reason"]
+    assert "vacante: Soldador MIG/TIG, ISCO 7212" in row["reason"]
+    assert not row["eligible"] and row["eligibility"] == 0
+    assert row["blockers"] == "necesita RFC" and "necesita RFC" in row["reason"]
+
+
+def test_taxonomy_signal_rewards_the_same_isco_group(ranked):
+    welder = ranked[ranked["person_id"] == "ht1"].set_index("vacancy_id")
+    assert welder.loc["V1", "taxonomy"] > 0.4
+    assert (welder.drop(index="V1")["taxonomy"] < welder.loc["V1", "taxonomy"] / 2).all()
+
+
+def test_skill_gaps_list_what_the_posting_asks_and_the_profile_lacks(ranked):
+    welder = ranked[(ranked["person_id"] == "ht1") & (ranked["vacancy_id"] == "V1")].iloc[0]
+    gaps = welder["gaps"].split(", ")
+    assert gaps and "soldador" not in gaps
+    assert set(gaps) <= {"estructuras", "metálicas", "lectura", "planos", "soldadura", "tig", "mig"}
+
+
+def test_blocked_pair_sinks_but_stays_visible(matcher):
+    needs_rfc = PEOPLE.assign(documents="constancia;curp")
+    has_rfc = PEOPLE.assign(documents="constancia;curp;rfc")
+    pairs = pd.DataFrame({"person_id": ["en1"], "vacancy_id": ["V4"]})
+    blocked = matcher.score_pairs(needs_rfc, pairs).iloc[0]
+    clear = matcher.score_pairs(has_rfc, pairs).iloc[0]
+    assert not blocked["eligible"] and clear["eligible"]
+    assert blocked["score"] == pytest.approx(matcher.blocked_factor * clear["score"], rel=1e-4)
+
+
+def test_lexical_signal_is_higher_for_shared_words(matcher):
+    people = pd.DataFrame(
+        {
+            "person_id": ["a", "b"],
+            "skills_text": ["soldadura MIG TIG estructuras metálicas", "panadero"],
+        }
+    )
+    pairs = pd.DataFrame({"person_id": ["a", "b"], "vacancy_id": ["V1", "V1"]})
+    lexical = matcher.score_pairs(people, pairs)["lexical"].to_numpy()
+    assert lexical[0] > 0.3 > lexical[1]
+
+
+def test_minimal_files_work_title_only_and_text_only(encoder, taxonomy):
+    vacancies = VACANCIES[["vacancy_id", "title"]]
+    people = PEOPLE[["person_id", "skills_text"]]
+    ranked = Matcher(encoder=encoder, taxonomy=taxonomy).fit(vacancies).rank_vacancies(people, 2)
+    assert len(ranked) == 8 and ranked["eligible"].all()
+    best = ranked[ranked["rank"] == 1].set_index("person_id")["vacancy_id"]
+    assert best["ht1"] == "V1" and best["es1"] == "V3"
+
+
+def test_rank_people_for_a_vacancy(matcher):
+    ranked = matcher.rank_people(PEOPLE, top_k=2, vacancy_ids=["V3"])
+    assert ranked["vacancy_id"].tolist() == ["V3", "V3"]
+    assert ranked.iloc[0]["person_id"] == "es1"
+    assert tuple(ranked.columns[:3]) == ("vacancy_id", "rank", "person_id")
+
+
+def test_weights_change_the_score(matcher):
+    params = {
+        **matcher.get_params(deep=False),
+        "weights": {"embedding": 0, "lexical": 0, "taxonomy": 1},
+    }
+    only_taxonomy = Matcher(**params).fit(VACANCIES)
+    pairs = pd.DataFrame({"person_id": ["es1"], "vacancy_id": ["V3"]})
+    row = only_taxonomy.score_pairs(PEOPLE, pairs).iloc[0]
+    assert row["score"] == pytest.approx(row["taxonomy"] * row["eligibility"], rel=1e-4)
+    assert matcher.score_pairs(PEOPLE, pairs).iloc[0]["score"] != pytest.approx(row["score"])
+
+
+def test_matcher_follows_the_estimator_contract(encoder):
+    encoder.encode(["carga el modelo"])
+    twin = clone(Matcher(encoder=encoder, n_candidates=7))
+    assert twin.get_params()["n_candidates"] == 7
+    assert twin.get_params()["encoder"].model_id == encoder.model_id
+    assert not hasattr(twin, "vacancy_ids_")
