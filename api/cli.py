@@ -225,6 +225,63 @@ def demo(
     console.print("This service uses the ESCO classification of the European Commission.")
 
 
+users_app = typer.Typer(help="Usuarios del servicio / service users.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Nombre de usuario / username.")],
+    role: Annotated[
+        str,
+        typer.Option("--role", help="admin, relocation_staff, employment_officer o partner."),
+    ],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Leer la contraseña de stdin.")
+    ] = False,
+) -> None:
+    """Crea un usuario (el primero debe ser admin) / create a user.
+
+    Without --password-stdin the password is asked twice at the prompt.
+    """
+    from arraigo.api._audit import audit
+    from arraigo.api._db import make_engine, session_factory, transaction, upgrade
+    from arraigo.api._security import create_user
+    from arraigo.api._settings import get_settings
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Contraseña / password", hide_input=True, confirmation_prompt=True)
+    engine = make_engine(get_settings().database_url)
+    upgrade(engine)
+    try:
+        with transaction(session_factory(engine)) as session:
+            create_user(session, username, role, password)
+            audit(session, "cli", "user_create", "user", username, role=role)
+    except ValueError as exc:
+        errors.print(f"[bold red]{exc}[/]")
+        raise typer.Exit(EXIT_INVALID) from None
+    finally:
+        engine.dispose()
+    console.print(f"[green]Usuario {username} ({role}) creado / user created.[/]")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Dirección / address.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Puerto / port.")] = 8000,
+) -> None:
+    """Inicia el servicio web (API y páginas) / start the web service.
+
+    The database is ARRAIGO_DATABASE_URL (default: the SQLite file arraigo.sqlite3
+    here); it is created and upgraded on start.
+    """
+    import uvicorn
+
+    uvicorn.run("arraigo.api.app:create_app", factory=True, host=host, port=port)
+
+
 def main() -> None:
     """Entry point of the ``arraigo`` console script."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")

@@ -29,7 +29,7 @@ from ._schema import (
 )
 from ._summary import city_summary, population_summary
 from ._use import derive_use
-from ._validate import DataValidationError, load_dataset, validate_paths
+from ._validate import DataValidationError, load_dataset, validate_against, validate_paths
 from ._vocab import (
     DOCUMENTS,
     EDUCATION_LEVELS,
@@ -68,6 +68,7 @@ __all__ = [
     "population_summary",
     "reference_destinations",
     "reference_origins",
+    "validate_against",
     "validate_paths",
     "write_table",
 ]

@@ -110,6 +110,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "La vacante '{value}' no está en vacancies.",
         "Vacancy '{value}' is not in vacancies.",
     ),
+    "kind_not_allowed": (
+        "Su rol no puede importar la tabla {kind}.",
+        "Your role may not import the {kind} table.",
+    ),
     "invalid": ("Valor no válido: {detail}", "Invalid value: {detail}"),
     # Cross-file
     "duplicate_id": (

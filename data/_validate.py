@@ -8,7 +8,7 @@ no error, so nothing half-valid is ever loaded.
 import difflib
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from ._dataset import Dataset
-from ._io import SUFFIXES, TableReadError, kind_of, read_raw
+from ._io import SUFFIXES, TableReadError, kind_of, read_raw, to_text_frame
 from ._messages import MESSAGES, Problem
 from ._schema import (
     ID_COLUMNS,
@@ -403,6 +403,62 @@ def validate_paths(
     if any(p.severity == "error" for p in problems) or not tables:
         return None, problems
     frames = {k: tables[k].frame.drop(columns=ROW) for k in KINDS if k in tables}
+    return Dataset(**frames), problems
+
+
+# Rows that come from stored records rather than from a file carry this row number.
+STORED_ROW = -1
+
+
+def _with_stored(table: _Table, stored: pd.DataFrame | None) -> _Table:
+    """A file's table followed by the stored records its rows do not replace."""
+    if stored is None or table.frame is None:
+        return table
+    key = ID_COLUMNS[table.kind]
+    kept = stored[~stored[key].astype(str).isin(table.values(key))]
+    frame = pd.concat([table.frame, kept.assign(**{ROW: STORED_ROW})], ignore_index=True)
+    raw = pd.concat([table.raw, to_text_frame(kept).astype(str)], ignore_index=True)
+    return _Table(table.kind, table.name, frame, table.problems, raw)
+
+
+def _stored_table(kind: Kind, stored: pd.DataFrame) -> _Table:
+    frame = stored.assign(**{ROW: STORED_ROW})
+    return _Table(kind, f"stored {kind}", frame, [], to_text_frame(stored).astype(str))
+
+
+def validate_against(
+    paths: Iterable[Path | str], stored: Dataset
+) -> tuple[Dataset | None, list[Problem]]:
+    """Check files that update stored records: a row replaces the stored record with the
+    same id, and the checks across files run on the files and the stored records together.
+
+    Returns the files' tables (typed; stored records are not in them) when there is no
+    error, and every problem. A problem in a stored record has row 0 and names the
+    stored table (``stored people``).
+    """
+    found, problems = _expand(paths)
+    uploaded = {kind: check_table(path, kind) for kind, path in found.items()}
+    problems += [p for t in uploaded.values() for p in t.problems]
+    tables: dict[Kind, _Table] = {}
+    for kind in KINDS:
+        saved = getattr(stored, kind)
+        if kind in uploaded:
+            tables[kind] = _with_stored(uploaded[kind], saved if kind in ID_COLUMNS else None)
+        elif saved is not None and len(saved):
+            tables[kind] = _stored_table(kind, saved)
+    for problem in check_across(tables):
+        if problem.row == STORED_ROW:
+            kind = next(k for k, t in tables.items() if t.name == problem.file)
+            problem = replace(problem, file=f"stored {kind}", row=0)
+        problems.append(problem)
+    problems.sort(key=lambda p: (p.file, p.row, p.column))
+    if any(p.severity == "error" for p in problems) or not uploaded:
+        return None, problems
+    frames = {
+        kind: t.frame[t.frame[ROW] != STORED_ROW].drop(columns=ROW).reset_index(drop=True)
+        for kind, t in tables.items()
+        if kind in uploaded
+    }
     return Dataset(**frames), problems
 
 

@@ -1,0 +1,69 @@
+"""Dependencies declared once: the database session, the current user, role guards."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from ._models import User
+from ._security import user_for_token
+
+COOKIE = "arraigo_session"
+oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session per request, committed if the endpoint returns, rolled back if it raises."""
+    session = request.app.state.sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def current_user(
+    request: Request, session: SessionDep, bearer: Annotated[str | None, Depends(oauth2)]
+) -> User:
+    """The signed-in user, from a bearer token (API) or the session cookie (pages)."""
+    token = bearer or request.cookies.get(COOKIE)
+    user = user_for_token(session, token) if token else None
+    if user is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="Not signed in, or the session expired / Sesión no iniciada o vencida.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+class RequireRole:
+    """Allow only these roles (admin is always allowed)."""
+
+    def __init__(self, *roles: str) -> None:
+        self.roles = frozenset(roles) | {"admin"}
+
+    def __call__(self, user: CurrentUser) -> User:
+        if user.role not in self.roles:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                detail=f"The role '{user.role}' may not do this / Su rol no permite esta acción.",
+            )
+        return user
+
+
+Staff = Annotated[User, Depends(RequireRole("relocation_staff"))]
+StaffOrOfficer = Annotated[User, Depends(RequireRole("relocation_staff", "employment_officer"))]
+AnyRole = Annotated[User, Depends(RequireRole("relocation_staff", "employment_officer", "partner"))]
+Admin = Annotated[User, Depends(RequireRole())]

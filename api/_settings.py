@@ -1,0 +1,26 @@
+"""Service settings, from the environment (prefix ARRAIGO_) or a .env file."""
+
+from functools import cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """What an operator may set without touching code."""
+
+    model_config = SettingsConfigDict(env_prefix="ARRAIGO_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///arraigo.sqlite3"
+    # Bearer tokens and the page cookie expire after this many hours.
+    token_hours: float = 12.0
+    # Send the session cookie only over HTTPS; browsers also accept it on localhost.
+    cookie_secure: bool = True
+    # Groups smaller than this are suppressed in exports for partners.
+    min_group_size: int = 5
+    # Where the matching engine keeps its embedding cache.
+    cache_dir: str = ".arraigo-cache"
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

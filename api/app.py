@@ -1,0 +1,47 @@
+"""The FastAPI application: `create_app()` wires settings, database and routers."""
+
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+from fastapi import FastAPI
+
+from ._db import make_engine, session_factory, upgrade
+from ._settings import Settings, get_settings
+from .routes import audit, auth, health, imports, records, users
+
+DESCRIPTION = """
+Relocation planning and job matching for the COMAR–UNHCR local integration programme.
+
+Sign in at `POST /auth/token` (OAuth2 password form) and send the token as
+`Authorization: Bearer <token>`. Roles: **admin**, **relocation_staff** (plans and
+personal data), **employment_officer** (matching, placements, personal data of their
+own candidates), **partner** (aggregated monitoring only). Errors come with a plain
+`detail`; file problems name the file, row and column.
+
+This service uses the ESCO classification of the European Commission.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service, on the database the settings name (upgraded to the latest schema)."""
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Arraigo",
+        version=version("arraigo"),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    for module in (health, auth, users, imports, records, audit):
+        app.include_router(module.router)
+    return app
