@@ -45,10 +45,12 @@ class EmbeddingCache:
         shards: list[np.ndarray] = []
         for keys_file in sorted(folder.glob("*.keys.npy")):
             vecs_file = keys_file.with_name(keys_file.name.replace(".keys.", ".vecs."))
+            # Keys are stored as raw bytes (uint8 rows): NumPy's "S" strings would drop
+            # a digest's trailing zero bytes.
             keys = np.load(keys_file)
             shards.append(np.load(vecs_file, mmap_mode="r"))
             shard = len(shards) - 1
-            rows.update({k: (shard, i) for i, k in enumerate(keys.tolist())})
+            rows.update({k.tobytes(): (shard, i) for i, k in enumerate(keys)})
         self._rows[model_id] = rows
         self._shards[model_id] = shards
         return rows
@@ -80,7 +82,7 @@ class EmbeddingCache:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "model_id.txt").write_text(model_id + "\n", encoding="utf-8")
         name = uuid.uuid4().hex
-        key_array = np.frombuffer(b"".join(keys), dtype="S16")
+        key_array = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), -1)
         # The keys file is written last: a shard without it is ignored on load.
         for suffix, array in (
             ("vecs", np.ascontiguousarray(vectors, np.float32)),

@@ -87,7 +87,7 @@ class TaxonomyNormaliser(BaseEstimator):
     def __init__(
         self,
         encoder: Encoder | None = None,
-        embed_kinds: tuple[str, ...] = ("preferred",),
+        embed_kinds: tuple[str, ...] = ("preferred", "variant", "alt"),
         embed_langs: tuple[str, ...] = ("es", "fr"),
         embedding_weight: float = 0.5,
         ngram_range: tuple[int, int] = (3, 5),

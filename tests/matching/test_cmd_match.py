@@ -1,0 +1,98 @@
+"""The ``arraigo match`` command as a user runs it, on small files."""
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from arraigo.api._cmd_match import OUTPUT_COLUMNS, match_command
+from arraigo.matching import TaxonomyNormaliser, esco_labels
+
+from .test_matcher import PEOPLE, VACANCIES
+
+
+@pytest.fixture(autouse=True)
+def small_taxonomy(monkeypatch, occupations):
+    # The shipped taxonomy embeds every Spanish and French ESCO label on a machine's
+    # first run (minutes, then cached); these tests use the same code on a few trades.
+    monkeypatch.setattr(
+        "arraigo.api._cmd_match.default_taxonomy",
+        lambda encoder: TaxonomyNormaliser(encoder=encoder).fit(esco_labels(occupations)),
+    )
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    app = typer.Typer()
+    app.command("match")(match_command)
+    app.command("noop")(lambda: None)  # two commands, so "match" is a subcommand as in arraigo
+    return app
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("embeddings")
+
+
+def _run(app, tmp_path, cache_dir, people: pd.DataFrame, vacancies: pd.DataFrame, *extra):
+    people_csv, vacancies_csv, out = (
+        tmp_path / "people.csv",
+        tmp_path / "vacancies.csv",
+        tmp_path / "matches.csv",
+    )
+    people.to_csv(people_csv, index=False)
+    vacancies.to_csv(vacancies_csv, index=False)
+    result = CliRunner().invoke(
+        app,
+        [
+            "match",
+            "--people",
+            str(people_csv),
+            "--vacancies",
+            str(vacancies_csv),
+            "--out",
+            str(out),
+            "--cache-dir",
+            str(cache_dir),
+            *extra,
+        ],
+    )
+    return result, out
+
+
+def test_minimal_files_give_ranked_rows_with_reasons_and_the_second_run_encodes_nothing(
+    app, tmp_path, cache_dir
+):
+    people = PEOPLE[["person_id", "skills_text"]]
+    vacancies = VACANCIES[["vacancy_id", "title"]]
+    first, out = _run(app, tmp_path, cache_dir, people, vacancies, "--top-k", "2")
+    assert first.exit_code == 0, first.output
+    matches = pd.read_csv(out, dtype={"person_id": str, "vacancy_id": str})
+    assert tuple(matches.columns) == OUTPUT_COLUMNS
+    assert len(matches) == 8 and matches["rank"].tolist() == [1, 2] * 4
+    best = matches[matches["rank"] == 1].set_index("person_id")["vacancy_id"]
+    assert best["ht1"] == "V1" and best["es1"] == "V3"
+    assert matches["reason"].str.contains("ISCO").all()
+
+    second, _ = _run(app, tmp_path, cache_dir, people, vacancies, "--top-k", "2")
+    assert second.exit_code == 0, second.output
+    assert "codificados: 0 nuevos" in second.output
+    pd.testing.assert_frame_equal(
+        pd.read_csv(out, dtype={"person_id": str, "vacancy_id": str}), matches
+    )
+
+
+def test_full_files_with_details_show_the_missing_rfc(app, tmp_path, cache_dir):
+    people = PEOPLE.assign(family_id=PEOPLE["person_id"])
+    result, out = _run(app, tmp_path, cache_dir, people, VACANCIES, "--top-k", "1", "--details")
+    assert result.exit_code == 0, result.output
+    matches = pd.read_csv(out, dtype=str, keep_default_na=False)
+    welder = matches[matches["person_id"] == "ht1"].iloc[0]
+    assert welder["vacancy_id"] == "V1" and welder["blockers"] == "necesita RFC"
+    assert {"embedding", "taxonomy", "lexical", "eligibility", "gaps"} <= set(matches.columns)
+
+
+def test_missing_column_is_reported_in_plain_words(app, tmp_path, cache_dir):
+    result, _ = _run(app, tmp_path, cache_dir, PEOPLE[["person_id"]], VACANCIES)
+    assert result.exit_code == 2
+    assert "skills_text" in result.output
