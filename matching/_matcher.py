@@ -317,6 +317,9 @@ class Matcher(BaseEstimator):
 
     def score_pairs(self, people: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
         """Signals and score for given ``pairs`` (person_id, vacancy_id), in their order."""
+        people = people[
+            column(people, "person_id").astype(str).isin(pairs["person_id"].astype(str))
+        ]
         profiles = self._profiles(people)
         person = pd.Series(np.arange(len(profiles.ids)), index=profiles.ids)
         vacancy = pd.Series(np.arange(len(self.vacancy_ids_)), index=self.vacancy_ids_)
@@ -326,6 +329,10 @@ class Matcher(BaseEstimator):
             vacancy.loc[pairs["vacancy_id"].astype(str)].to_numpy(),
         )
         out = scored[["score", *SIGNALS, "eligible"]].reset_index(drop=True)
+        # The facts behind eligibility, as numbers (features of the outcome model).
+        out["education_short"] = scored["_education_short"].to_numpy().astype(np.int8)
+        out["missing_documents"] = [int(m).bit_count() for m in scored["_missing"]]
+        out["speaks_spanish"] = (profiles.facts.spanish[scored["person"]] == 1.0).astype(np.int8)
         return pd.concat([pairs[["person_id", "vacancy_id"]].reset_index(drop=True), out], axis=1)
 
     # --- explanations ---------------------------------------------------------------------
