@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from arraigo.api._cmd_match import match_command
 from arraigo.data import (
     KINDS,
     Dataset,
@@ -280,6 +281,9 @@ def serve(
     import uvicorn
 
     uvicorn.run("arraigo.api.app:create_app", factory=True, host=host, port=port)
+
+
+app.command("match")(match_command)
 
 
 def main() -> None:
