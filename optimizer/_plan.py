@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ._cpsat import PlanModel, Solution, SolveParams, build_model, solve
+from ._cpsat import (
+    PlanModel,
+    Solution,
+    SolveParams,
+    build_model,
+    restrict,
+    set_hint,
+    solve,
+)
 from ._explain import Explanation, describe_conflicts, explain
 from ._formulation import PlanOptions
+from ._greedy import plan_vector, round_relaxation
 from ._instance import NO_CITY, Instance
 from ._lp import Relaxation, relax
 
 MINIMISE_CORE_UP_TO = 16
 """Conflict sets up to this size are shrunk until every line in them is needed."""
+LP_SHARE = 0.4
+"""At most this share of the time limit goes to the LP relaxation, the rest to CP-SAT."""
+NEIGHBOURHOOD_FROM = 20_000
+"""Models with more variables search the LP's neighbourhood (see lp_neighbourhood)."""
+JOBS_SHARE = 0.3
+"""Share of the time left after the LP for re-assigning jobs to the rounded LP plan."""
+NEIGHBOURHOOD_CUTOFF = 0.01
+"""Pairs the LP gives at most this much are closed in the neighbourhood."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,27 +53,72 @@ def make_plan(
     options: PlanOptions | None = None,
     params: SolveParams | None = None,
     *,
-    prices: bool = True,
+    relaxation: bool = True,
 ) -> Plan:
-    """Plan a batch end to end; never raises on infeasible input (see ``conflicts``)."""
+    """Plan a batch end to end; never raises on infeasible input (see ``conflicts``).
+
+    With ``relaxation`` (default) the LP is solved first: its duals price capacity for
+    the explanations, its Lagrangian bound certifies the gap, and its rounded plan is
+    CP-SAT's starting point (on large batches CP-SAT alone finds neither quickly).
+    """
     options = options or PlanOptions()
     params = params or SolveParams()
+    start = time.perf_counter()
     model, formulation = build_model(instance, options)
-    solution = solve(model, params)
-    relaxation = None
+    lp = None
+    lp_bound = np.inf
+    if relaxation:
+        lp = relax(instance, options, formulation, time_limit=LP_SHARE * params.time_limit)
+        lp_bound = lp.bound if np.isfinite(lp.bound) else np.inf
+        if lp.values.any():
+            rounded = round_relaxation(instance, options, formulation, lp.values)
+            hint = plan_vector(formulation, instance, *rounded)
+            if formulation.n_vars > NEIGHBOURHOOD_FROM:
+                budget = JOBS_SHARE * (params.time_limit - (time.perf_counter() - start))
+                hint = best_jobs(model, hint, replace(params, time_limit=max(budget, 1.0)))
+                model = lp_neighbourhood(model, lp.values, hint)
+            set_hint(model, hint)
+    remaining = max(params.time_limit - (time.perf_counter() - start), 1.0)
+    solution = solve(model, replace(params, time_limit=remaining), known_bound=lp_bound)
     conflicts: tuple[str, ...] = ()
     if solution.status == "infeasible":
         conflicts = diagnose(instance, options, params)
-    elif prices and solution.has_plan:
-        relaxation = relax(instance, options, formulation)
+        lp = None
     return Plan(
         instance=instance,
         options=options,
         solution=solution,
-        relaxation=relaxation,
-        explanation=explain(instance, solution, relaxation, options),
+        relaxation=lp,
+        explanation=explain(instance, solution, lp, options),
         conflicts=conflicts,
     )
+
+
+def best_jobs(model: PlanModel, plan: np.ndarray, params: SolveParams) -> np.ndarray:
+    """The same family–city choices with the best job assignment (a transportation
+    problem, which CP-SAT solves fast once the cities are fixed)."""
+    n_pairs = model.formulation.n_pairs
+    chosen = plan[:n_pairs] == 1
+    fixed = restrict(model, np.flatnonzero(~chosen), np.flatnonzero(chosen))
+    set_hint(fixed, plan)
+    found = solve(fixed, replace(params, on_progress=None))
+    if not found.has_plan:
+        return plan
+    return plan_vector(model.formulation, model.instance, found.family_city, found.member_vacancy)
+
+
+def lp_neighbourhood(model: PlanModel, lp_values: np.ndarray, hint: np.ndarray) -> PlanModel:
+    """The model with only the family–city pairs the LP uses (or the hint does) left open.
+
+    On large batches CP-SAT cannot even settle the root LP of the whole model in a
+    minute, while in this neighbourhood (a RINS-like restriction) it finds plans within
+    a fraction of a percent of the LP bound. The LP bound still certifies the gap.
+    """
+    n_pairs = model.formulation.n_pairs
+    closed = (lp_values[:n_pairs] <= NEIGHBOURHOOD_CUTOFF) & (hint[:n_pairs] == 0)
+    small = restrict(model, np.flatnonzero(closed))
+    set_hint(small, hint)
+    return small
 
 
 def diagnose(
