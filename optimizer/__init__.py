@@ -5,6 +5,7 @@ contract's DataFrames plus a score table), then ``build_model`` -> ``solve`` ->
 ``explain``, or all at once with :func:`make_plan`.
 """
 
+from ._baselines import evaluate, first_come_first_served, location_only
 from ._cpsat import PlanModel, Progress, Solution, SolveParams, build_model, solve
 from ._explain import (
     Explanation,
@@ -39,8 +40,11 @@ __all__ = [
     "build_model",
     "city_values",
     "diagnose",
+    "evaluate",
     "explain",
+    "first_come_first_served",
     "instance_from_frames",
+    "location_only",
     "make_plan",
     "plan_record",
     "relax",

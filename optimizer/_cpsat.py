@@ -11,6 +11,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from ._formulation import Formulation, PlanOptions, RowKind, build_formulation
+from ._greedy import expected_success, plan_from_vector
 from ._instance import NO_CITY, Instance
 
 OBJECTIVE_SCALE = 1_000_000
@@ -297,15 +298,8 @@ def _read_solution(
     conflict_rows = np.zeros(0, dtype=np.int64)
     if status in ("optimal", "feasible"):
         values = np.asarray(solver.response_proto.solution, dtype=np.int64)
-        x = values[: variables.n_pairs].astype(bool)
-        y = values[variables.n_pairs : variables.n_vars].astype(bool)
-        family_city[variables.pair_family[x]] = variables.pair_city[x]
-        edges = variables.edge_index[y]
-        member_vacancy[instance.edge_member[edges]] = instance.edge_vacancy[edges]
-        expected = float(
-            instance.family_city_score[variables.pair_family[x], variables.pair_city[x]].sum()
-            + instance.edge_score[edges].sum()
-        )
+        family_city, member_vacancy = plan_from_vector(variables, instance, values)
+        expected = expected_success(variables, instance, values)
         if len(model.assumption_rows):
             objective = bound = gap = 0.0
         else:

@@ -64,6 +64,26 @@ def plan_vector(
     return z
 
 
+def plan_from_vector(
+    form: Formulation, instance: Instance, z: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(family_city, member_vacancy) of a 0-1 variable vector (inverse of plan_vector)."""
+    x, y = z[: form.n_pairs].astype(bool), z[form.n_pairs : form.n_vars].astype(bool)
+    family_city = np.full(instance.n_families, NO_CITY, dtype=np.int64)
+    family_city[form.pair_family[x]] = form.pair_city[x]
+    member_vacancy = np.full(instance.n_members, -1, dtype=np.int64)
+    edges = form.edge_index[y]
+    member_vacancy[instance.edge_member[edges]] = instance.edge_vacancy[edges]
+    return family_city, member_vacancy
+
+
+def expected_success(form: Formulation, instance: Instance, z: np.ndarray) -> float:
+    """Sum of the predicted success the plan ``z`` realises (scores only, no weights)."""
+    x, y = z[: form.n_pairs].astype(bool), z[form.n_pairs : form.n_vars].astype(bool)
+    by_city = instance.family_city_score[form.pair_family[x], form.pair_city[x]].sum()
+    return float(by_city + instance.edge_score[form.edge_index[y]].sum())
+
+
 def round_relaxation(
     instance: Instance, options: PlanOptions, form: Formulation, values: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
