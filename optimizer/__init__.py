@@ -7,6 +7,7 @@ contract's DataFrames plus a score table), then ``build_model`` -> ``solve`` ->
 
 from ._baselines import evaluate, first_come_first_served, location_only
 from ._cpsat import PlanModel, Progress, Solution, SolveParams, build_model, solve
+from ._dynamic import SeasonResult, capacity_prices, hindsight, simulate_season
 from ._explain import (
     Explanation,
     FamilyExplanation,
@@ -34,20 +35,24 @@ __all__ = [
     "Progress",
     "Relaxation",
     "ResourceUsage",
+    "SeasonResult",
     "Solution",
     "SolveParams",
     "build_formulation",
     "build_model",
+    "capacity_prices",
     "city_values",
     "diagnose",
     "evaluate",
     "explain",
     "first_come_first_served",
+    "hindsight",
     "instance_from_frames",
     "location_only",
     "make_plan",
     "plan_record",
     "relax",
     "resource_label",
+    "simulate_season",
     "solve",
 ]
