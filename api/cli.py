@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from arraigo.api._cmd_match import match_command
+from arraigo.api._cmd_plan import plan_command
 from arraigo.data import (
     KINDS,
     Dataset,
@@ -284,6 +285,7 @@ def serve(
 
 
 app.command("match")(match_command)
+app.command("plan")(plan_command)
 
 
 def main() -> None:
