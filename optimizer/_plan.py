@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -10,6 +11,7 @@ from ortools.sat.python import cp_model
 
 from ._cpsat import (
     PlanModel,
+    Progress,
     Solution,
     SolveParams,
     build_model,
@@ -62,14 +64,16 @@ def make_plan(
     CP-SAT's starting point (on large batches CP-SAT alone finds neither quickly).
     """
     options = options or PlanOptions()
-    params = params or SolveParams()
     start = time.perf_counter()
+    report = _since(start, (params or SolveParams()).on_progress)
+    params = replace(params or SolveParams(), on_progress=report)
     model, formulation = build_model(instance, options)
     lp = None
     lp_bound = np.inf
     if relaxation:
         lp = relax(instance, options, formulation, time_limit=LP_SHARE * params.time_limit)
         lp_bound = lp.bound if np.isfinite(lp.bound) else np.inf
+        report(Progress(np.nan, lp_bound, np.inf, 0.0))
         if lp.values.any():
             rounded = round_relaxation(instance, options, formulation, lp.values)
             hint = plan_vector(formulation, instance, *rounded)
@@ -77,6 +81,8 @@ def make_plan(
                 budget = JOBS_SHARE * (params.time_limit - (time.perf_counter() - start))
                 hint = best_jobs(model, hint, replace(params, time_limit=max(budget, 1.0)))
                 model = lp_neighbourhood(model, lp.values, hint)
+            found = float(formulation.objective @ hint)
+            report(Progress(found, lp_bound, abs(lp_bound - found) / max(1.0, abs(found)), 0.0))
             set_hint(model, hint)
     remaining = max(params.time_limit - (time.perf_counter() - start), 1.0)
     solution = solve(model, replace(params, time_limit=remaining), known_bound=lp_bound)
@@ -92,6 +98,16 @@ def make_plan(
         explanation=explain(instance, solution, lp, options),
         conflicts=conflicts,
     )
+
+
+def _since(start: float, report: Callable[[Progress], None] | None) -> Callable[[Progress], None]:
+    """Progress with elapsed time counted from the start of the whole plan."""
+
+    def show(progress: Progress) -> None:
+        if report is not None:
+            report(replace(progress, elapsed=time.perf_counter() - start))
+
+    return show
 
 
 def best_jobs(model: PlanModel, plan: np.ndarray, params: SolveParams) -> np.ndarray:
