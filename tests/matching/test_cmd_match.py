@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 from arraigo.api._cmd_match import OUTPUT_COLUMNS, match_command
 from arraigo.matching import TaxonomyNormaliser, esco_labels
 
+from .conftest import TEST_EMBED_KINDS
 from .test_matcher import PEOPLE, VACANCIES
 
 
@@ -17,7 +18,9 @@ def small_taxonomy(monkeypatch, occupations):
     # first run (minutes, then cached); these tests use the same code on a few trades.
     monkeypatch.setattr(
         "arraigo.api._cmd_match.default_taxonomy",
-        lambda encoder: TaxonomyNormaliser(encoder=encoder).fit(esco_labels(occupations)),
+        lambda encoder: TaxonomyNormaliser(encoder=encoder, embed_kinds=TEST_EMBED_KINDS).fit(
+            esco_labels(occupations)
+        ),
     )
 
 

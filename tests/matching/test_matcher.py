@@ -149,3 +149,11 @@ def test_matcher_follows_the_estimator_contract(encoder):
     assert twin.get_params()["n_candidates"] == 7
     assert twin.get_params()["encoder"].model_id == encoder.model_id
     assert not hasattr(twin, "vacancy_ids_")
+
+
+def test_person_without_skills_text_still_gets_ranked_and_says_so(matcher):
+    people = pd.DataFrame({"person_id": ["blank"], "skills_text": [""]})
+    ranked = matcher.rank_vacancies(people, top_k=2)
+    assert len(ranked) == 2
+    assert ranked["reason"].str.startswith("usted: perfil sin oficio reconocido").all()
+    assert (ranked["taxonomy"] == 0).all()
