@@ -237,6 +237,9 @@ def build_formulation(instance: Instance, options: PlanOptions | None = None) ->
 
     # Intake limit per city and batch.
     city_index = {str(name): i for i, name in enumerate(instance.city_names)}
+    unknown = sorted(set(options.intake_limit) - set(city_index))
+    if unknown:
+        raise ValueError(f"intake_limit names cities not in the batch: {unknown}")
     limit_city = np.array([city_index[c] for c in options.intake_limit], dtype=np.int64)
     limit = np.array(list(options.intake_limit.values()), dtype=np.float64)
     limit_row = np.full(n_c, -1, dtype=np.int64)
