@@ -17,6 +17,8 @@ from ._instance import NO_CITY, Instance
 OBJECTIVE_SCALE = 1_000_000
 """CP-SAT works on integers: objective points are counted in millionths, so scores with
 up to six decimals (far more than any model's precision) are represented exactly."""
+PROVEN = 1.0 / OBJECTIVE_SCALE
+"""A plan within one objective unit of a proven bound is optimal."""
 ROW_SCALE = 1_000
 """Rows with fractional coefficients (fairness shares) are counted in thousandths."""
 
@@ -305,7 +307,11 @@ def _read_solution(
             own = solver.best_objective_bound / OBJECTIVE_SCALE
             bound = _best_bound(own, not model.restricted, known_bound, objective)
             if model.restricted and status == "optimal":
-                status = "feasible" if bound > objective else "optimal"
+                status = "feasible"
+            if bound - objective <= PROVEN:
+                # Proven by the bound in hand (CP-SAT's or the LP's), even if the search
+                # was stopped by the gap rule before CP-SAT proved it itself.
+                status = "optimal"
             gap = 0.0 if status == "optimal" else _gap(objective, bound)
     elif status == "infeasible" and len(model.assumption_rows):
         core = np.asarray(solver.sufficient_assumptions_for_infeasibility(), dtype=np.int64)

@@ -129,3 +129,14 @@ def test_hard_tie_outside_the_lock_does_not_block_staff_decision():
     instance.locked_city[2] = 0
     plan = make_plan(instance, PlanOptions(ties="hard"), params=FAST)
     assert plan.solution.family_city[2] == 0
+
+
+def test_pdlp_bound_holds_however_approximate_its_duals(make_instance):
+    for seed in range(3):
+        instance = make_instance(60 + seed, families=25, vacancies=6)
+        best = make_plan(instance, params=FAST).solution
+        assert best.status == "optimal"
+        pdlp = relax(instance, method="pdlp")
+        assert pdlp.method == "pdlp"
+        assert pdlp.bound >= best.objective - 1e-6
+        assert np.all(pdlp.shadow_price >= 0.0)
