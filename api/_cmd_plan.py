@@ -36,6 +36,7 @@ def run_plan(
     family_city_scores: pd.DataFrame | None = None,
     member_vacancy_scores: pd.DataFrame | None = None,
     member_city_scores: pd.DataFrame | None = None,
+    locks: dict[str, str] | None = None,
     options: PlanOptions | None = None,
     time_limit: float = 60.0,
     seed: int = 0,
@@ -52,6 +53,7 @@ def run_plan(
         member_vacancy_scores=member_vacancy_scores,
         member_city_scores=member_city_scores,
         family_city_scores=family_city_scores,
+        locks=locks,
     )
     params = SolveParams(time_limit=time_limit, seed=seed, on_progress=on_progress)
     return plan_record(make_plan(instance, options, params))
@@ -68,6 +70,15 @@ def read_scores(path: Path) -> pd.DataFrame:
     if bad:
         raise ValueError(f"{path.name}: puntaje no numérico en las filas {[b + 2 for b in bad]}")
     return frame.assign(score=score)[list(SCORE_COLUMNS)]
+
+
+def read_locks(path: Path) -> dict[str, str]:
+    """A ``family_id, city`` table of staff decisions; raises ValueError naming the problem."""
+    frame = pd.read_csv(path, dtype=str)
+    missing = [c for c in ("family_id", "city") if c not in frame]
+    if missing:
+        raise ValueError(f"{path.name}: faltan las columnas {', '.join(missing)}")
+    return dict(zip(frame["family_id"].str.strip(), frame["city"].str.strip(), strict=True))
 
 
 def _progress_printer(console: Console) -> Callable[[Progress], None]:
@@ -94,6 +105,10 @@ def plan_command(
         Path | None,
         typer.Option("--scores", help="CSV family_id,city,score que reemplaza los puntajes."),
     ] = None,
+    locks: Annotated[
+        Path | None,
+        typer.Option("--locks", help="CSV family_id,city: asignaciones fijadas por el personal."),
+    ] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Segundos.")] = 60.0,
     seed: Annotated[int, typer.Option("--seed", help="Semilla: mismo plan.")] = 0,
 ) -> None:
@@ -103,6 +118,7 @@ def plan_command(
     try:
         dataset = load_dataset(data)
         family_scores = read_scores(scores) if scores is not None else None
+        fixed = read_locks(locks) if locks is not None else None
     except DataValidationError as error:
         for problem in error.problems:
             console.print(f"[red]{problem.message()}[/red]")
@@ -116,13 +132,18 @@ def plan_command(
             "prioridad de vulnerabilidad.[/yellow]"
         )
     console.print(f"Resolviendo (límite {time_limit:.0f} s, semilla {seed})…")
-    record = run_plan(
-        dataset,
-        family_city_scores=family_scores,
-        time_limit=time_limit,
-        seed=seed,
-        on_progress=_progress_printer(console),
-    )
+    try:
+        record = run_plan(
+            dataset,
+            family_city_scores=family_scores,
+            locks=fixed,
+            time_limit=time_limit,
+            seed=seed,
+            on_progress=_progress_printer(console),
+        )
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from None
     out.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
     placed = sum(f["city"] is not None for f in record["families"])
     console.print(

@@ -63,7 +63,10 @@ def instance_from_frames(
         c = city_index.get_indexer([str(v) for v in locks.values()])
         unknown = [k for k, fi, ci in zip(locks, f, c, strict=True) if fi < 0 or ci < 0]
         if unknown:
-            raise ValueError(f"locks name unknown families or cities: {unknown}")
+            raise ValueError(
+                f"asignaciones fijadas con familias o ciudades desconocidas / locks name "
+                f"unknown families or cities: {unknown}"
+            )
         locked_city[f] = c
     arrival_order = (
         pd.to_datetime(families["registered_at"]).rank(method="first").to_numpy() - 1

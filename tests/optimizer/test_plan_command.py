@@ -71,3 +71,23 @@ def test_bad_score_file_is_reported_not_raised(app, folder, tmp_path):
     assert result.exit_code == 2
     assert "faltan las columnas city" in result.output
     assert "Traceback" not in result.output
+
+
+def test_staff_lock_against_a_full_city_is_reported_as_a_conflict(app, tmp_path):
+    dataset = generate_scenario(families=12, seed=8)
+    destinations = dataset.destinations.copy()
+    destinations.loc[destinations["city"] == "León", "cap_housing_units"] = 0
+    type(dataset)(
+        people=dataset.people, families=dataset.families,
+        destinations=destinations, vacancies=dataset.vacancies,
+    ).write(tmp_path)  # fmt: skip
+    family = dataset.families["family_id"].iloc[0]
+    (tmp_path / "locks.csv").write_text(f"family_id,city\n{family},León\n")
+    out = tmp_path / "plan.json"
+    args = ["plan", "--data", str(tmp_path), "--locks", str(tmp_path / "locks.csv")]
+    result = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 1
+    assert "León tiene 0 de vivienda" in result.output
+    assert f"La familia {family} está fijada por el personal en León" in result.output
+    assert json.loads(out.read_text())["status"] == "infeasible"
+    assert "Traceback" not in result.output
