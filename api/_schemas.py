@@ -162,3 +162,150 @@ class AuditOut(BaseModel):
 class ErasureOut(BaseModel):
     person_id: str
     versions_erased: int
+
+
+class PlanRequest(BaseModel):
+    """A batch to plan: by default every stored family not yet placed, every city."""
+
+    families: list[str] | None = Field(default=None, examples=[["F00001", "F00002"]])
+    cities: list[str] | None = Field(default=None, examples=[["Saltillo", "Monterrey"]])
+    time_limit: float = Field(default=60.0, gt=0, le=3600, description="Seconds.")
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    preference_weight: float | None = Field(default=None, ge=0, le=100)
+    vulnerability_weight: float | None = Field(default=None, ge=0, le=100)
+    ties: Literal["hard", "soft"] = "hard"
+
+
+class PlanOut(BaseModel):
+    id: int
+    status: Literal["queued", "running", "draft", "approved", "failed", "cancelled"]
+    created_by: str
+    created_at: dt.datetime
+    elapsed_seconds: float | None = None
+    progress: dict[str, Any] = Field(
+        default={}, examples=[{"objective": 812.4, "bound": 815.0, "gap": 0.003}]
+    )
+    error: str | None = None
+    parent_id: int | None = None
+    params: dict[str, Any] = {}
+    result: dict[str, Any] | None = Field(
+        default=None,
+        description="plan.json: status, objective, bound, gap, families, "
+        "members, usage with shadow prices.",
+    )
+    approved_by: str | None = None
+
+
+class DecisionIn(BaseModel):
+    family_id: str = Field(min_length=1, max_length=120, examples=["F00012"])
+    action: Literal["lock", "veto", "move"] = Field(
+        description="lock: keep the family in `city`; veto: never `city`; move: put it in "
+        "`city` instead."
+    )
+    city: str = Field(min_length=1, max_length=120, examples=["Saltillo"])
+    reason: str = Field(min_length=3, max_length=2000, examples=["Tiene familiares allí."])
+
+
+class DecisionOut(DecisionIn):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    plan_id: int
+    created_by: str
+    created_at: dt.datetime
+
+
+class ApprovalOut(BaseModel):
+    plan_id: int
+    placements: int
+    families: int
+
+
+PlacementStatus = Literal[
+    "proposed",
+    "moved",
+    "interviewed",
+    "hired",
+    "employed_30d",
+    "employed_90d",
+    "employed_180d",
+    "left",
+]
+
+
+class PlacementOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    plan_id: int | None
+    family_id: str
+    person_id: str
+    city: str
+    vacancy_id: str | None
+    officer: str | None
+    status: str
+    created_at: dt.datetime
+
+
+class PlacementPatch(BaseModel):
+    officer: str | None = Field(
+        default=None, max_length=80, description="The employment officer who follows it."
+    )
+
+
+class EventIn(BaseModel):
+    status: PlacementStatus
+    date: dt.date = Field(examples=["2026-11-20"])
+    note: str | None = Field(default=None, max_length=2000, examples=["Entrevista en planta."])
+    vacancy_id: str | None = Field(
+        default=None, max_length=120, description="The vacancy, when hired into another one."
+    )
+
+
+class EventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    placement_id: int
+    status: str
+    date: dt.date
+    note: str | None
+    created_by: str
+    created_at: dt.datetime
+
+
+class FollowUp(BaseModel):
+    placement_id: int
+    person_id: str
+    city: str
+    officer: str | None
+    last_status: str
+    last_date: dt.date
+    due: PlacementStatus = Field(description="What to check next.")
+    due_date: dt.date
+    overdue_days: int
+
+
+class MatchOut(BaseModel):
+    """One ranked match with its score per signal and the reason in plain words."""
+
+    rank: int = Field(examples=[1])
+    person_id: str = Field(examples=["P00012-1"])
+    vacancy_id: str = Field(examples=["V000341"])
+    score: float = Field(examples=[0.81])
+    embedding: float | None = None
+    taxonomy: float | None = None
+    lexical: float | None = None
+    eligibility: float | None = None
+    eligible: bool = True
+    blockers: list[str] = Field(default=[], examples=[["necesita RFC"]])
+    gaps: list[str] = Field(default=[], examples=[["montacargas"]])
+    reason: str = Field(
+        examples=[
+            "usted: soudeur -> ESCO soldador, ISCO 7212; vacante: Soldador MIG/TIG, ISCO 7212"
+        ]
+    )
+    title: str | None = None
+    employer: str | None = None
+    city: str | None = None
+    full_name: str | None = Field(default=None, description="Only for roles that may see it.")

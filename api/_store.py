@@ -43,8 +43,15 @@ def _plain(value: Any) -> Any:
 
 
 def clean(row: dict[str, Any]) -> dict[str, Any]:
-    """A row from a DataFrame with NaN and NumPy scalars as plain Python values."""
-    return {k: _plain(v) if not isinstance(v, tuple | list) else v for k, v in row.items()}
+    """A row from a DataFrame with NaN as None and NumPy scalars as Python values."""
+    out = {}
+    for key, value in row.items():
+        if (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+            value = None
+        elif hasattr(value, "item") and not isinstance(value, tuple | list):
+            value = value.item()
+        out[key] = value
+    return out
 
 
 def to_json(row: dict[str, Any]) -> dict[str, Any]:

@@ -6,8 +6,20 @@ from importlib.metadata import version
 from fastapi import FastAPI
 
 from ._db import make_engine, session_factory, upgrade
+from ._jobs import PlanRunner, recover
 from ._settings import Settings, get_settings
-from .routes import audit, auth, health, imports, records, users
+from .routes import (
+    audit,
+    auth,
+    health,
+    imports,
+    matching,
+    monitoring,
+    placements,
+    plans,
+    records,
+    users,
+)
 
 DESCRIPTION = """
 Relocation planning and job matching for the COMAR–UNHCR local integration programme.
@@ -42,6 +54,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
-    for module in (health, auth, users, imports, records, audit):
+    # Plans that were running when the service last stopped did not finish: say so.
+    recover(app.state.sessions)
+    app.state.runner = PlanRunner(app.state.sessions, settings.database_url)
+    routers = (
+        health,
+        auth,
+        users,
+        imports,
+        records,
+        matching,
+        plans,
+        placements,
+        monitoring,
+        audit,
+    )
+    for module in routers:
         app.include_router(module.router)
     return app

@@ -71,7 +71,8 @@ def _corrections(session) -> dict[str, str]:
 
 
 def _person(row: dict[str, Any], version: int, corrected: str | None) -> PersonOut:
-    fields = {k: v for k, v in row.items() if k in PersonOut.model_fields}
+    fixed = ("version", "erased", "corrected_isco")
+    fields = {k: v for k, v in row.items() if k in PersonOut.model_fields and k not in fixed}
     for column in ("languages", "health_needs", "documents"):
         if isinstance(fields.get(column), list):
             fields[column] = tuple(fields[column])

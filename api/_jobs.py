@@ -1,0 +1,165 @@
+"""Plan jobs: each solve runs in a child process watched by a thread of the service.
+
+The child reads the batch from the database, solves and sends back progress and the
+finished plan; only the service writes to the database, in one transaction when the
+plan is done. So a job that is cancelled, killed or dies leaves no half-written plan,
+and a job that was running when the service stopped is marked failed on restart.
+"""
+
+import datetime as dt
+import multiprocessing as mp
+import queue
+import threading
+import traceback
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ._db import transaction
+from ._models import PlanDecision, PlanJob, now
+
+# Seconds between checks on a child that sends nothing (a long LP, a slow start).
+POLL = 0.5
+INTERRUPTED = "Interrumpido: el servicio se reinició durante el cálculo / interrupted by a restart."
+
+
+def recover(sessions: sessionmaker[Session]) -> int:
+    """Mark jobs left queued or running by a stopped service as failed; returns how many."""
+    with transaction(sessions) as session:
+        jobs = session.scalars(select(PlanJob).where(PlanJob.status.in_(("queued", "running"))))
+        count = 0
+        for job in jobs:
+            job.status, job.error, job.finished_at = "failed", INTERRUPTED, now()
+            count += 1
+    return count
+
+
+def decisions_of(session: Session, plan_id: int) -> list[PlanDecision]:
+    """Staff decisions on a plan and on the plans it was re-optimised from."""
+    chain, job = [], session.get(PlanJob, plan_id)
+    while job is not None:
+        chain.append(job.id)
+        job = session.get(PlanJob, job.parent_id) if job.parent_id else None
+    rows = session.scalars(
+        select(PlanDecision).where(PlanDecision.plan_id.in_(chain)).order_by(PlanDecision.id)
+    )
+    return list(rows)
+
+
+def _solve_in_child(database_url: str, job_id: int, messages: mp.Queue) -> None:
+    """The child process: load, score, solve, send the plan record."""
+    try:
+        from ._db import make_engine, session_factory
+        from ._planning import plan_job
+
+        engine = make_engine(database_url)
+        with session_factory(engine)() as session:
+            record = plan_job(session, job_id, lambda p: messages.put(("progress", p)))
+        engine.dispose()
+        messages.put(("done", record))
+    except Exception as exc:  # reported to staff as the job's error
+        detail = "".join(traceback.format_exception_only(exc)).strip()
+        messages.put(("error", detail))
+
+
+class PlanRunner:
+    """Starts, watches and cancels plan jobs for one service process."""
+
+    def __init__(self, sessions: sessionmaker[Session], database_url: str) -> None:
+        self.sessions = sessions
+        self.database_url = database_url
+        self.context = mp.get_context("spawn")  # a clean interpreter: no threads, no locks
+        self.processes: dict[int, Any] = {}
+        self.cancelled: set[int] = set()
+        self.lock = threading.Lock()
+
+    def start(self, job_id: int) -> None:
+        thread = threading.Thread(target=self._watch, args=(job_id,), daemon=True)
+        thread.start()
+
+    def cancel(self, job_id: int) -> bool:
+        """Stop a queued or running job; returns whether it was running here."""
+        with self.lock:
+            self.cancelled.add(job_id)
+            process = self.processes.get(job_id)
+        if process is not None and process.is_alive():
+            process.terminate()
+            return True
+        return False
+
+    def kill(self, job_id: int) -> None:
+        """Kill the solver abruptly, as a crash would (used by fault tests)."""
+        with self.lock:
+            process = self.processes.get(job_id)
+        if process is not None:
+            process.kill()
+
+    def _set(self, job_id: int, **fields: Any) -> None:
+        with transaction(self.sessions) as session:
+            job = session.get(PlanJob, job_id)
+            for name, value in fields.items():
+                setattr(job, name, value)
+
+    def _watch(self, job_id: int) -> None:
+        messages = self.context.Queue()
+        process = self.context.Process(
+            target=_solve_in_child, args=(self.database_url, job_id, messages), daemon=True
+        )
+        with self.lock:
+            if job_id in self.cancelled:
+                self._set(job_id, status="cancelled", finished_at=now())
+                return
+            self.processes[job_id] = process
+        self._set(job_id, status="running", started_at=now())
+        try:
+            process.start()
+        except Exception as exc:  # the job says why instead of staying "running"
+            self._set(
+                job_id, status="failed", finished_at=now(), error=f"No se pudo iniciar: {exc}"
+            )
+            return
+        outcome: tuple[str, Any] | None = None
+        while outcome is None:
+            try:
+                kind, payload = messages.get(timeout=POLL)
+            except queue.Empty:
+                if not process.is_alive():
+                    break
+                continue
+            if kind == "progress":
+                self._set(job_id, progress=payload)
+            else:
+                outcome = (kind, payload)
+        process.join(timeout=5)
+        with self.lock:
+            self.processes.pop(job_id, None)
+            cancelled = job_id in self.cancelled
+        if cancelled:
+            self._set(job_id, status="cancelled", finished_at=now())
+        elif outcome is None:
+            code = process.exitcode
+            self._set(
+                job_id,
+                status="failed",
+                finished_at=now(),
+                error=f"El proceso de cálculo terminó sin plan (código {code}) / "
+                f"the solver process stopped without a plan (exit code {code}).",
+            )
+        elif outcome[0] == "error":
+            self._set(job_id, status="failed", finished_at=now(), error=outcome[1])
+        else:
+            # The whole plan in one commit: a draft for staff to review.
+            self._set(job_id, status="draft", finished_at=now(), result=outcome[1])
+
+
+def elapsed(job: PlanJob) -> float | None:
+    if job.started_at is None:
+        return None
+    end = job.finished_at or now()
+    start = job.started_at
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=dt.UTC)
+    if end.tzinfo is None:
+        end = end.replace(tzinfo=dt.UTC)
+    return (end - start).total_seconds()

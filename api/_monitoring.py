@@ -1,0 +1,116 @@
+"""Aggregated indicators of placements and outcomes, safe to give to partners.
+
+Each placed person counts once: relocated (moved or later), hired, kept 90 days
+(employed_90d or employed_180d), days from moving to the first job. Groups smaller
+than the minimum size are suppressed for partners.
+"""
+
+import csv
+import datetime as dt
+import io
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+
+Dimension = Literal["city", "month", "nationality", "sex", "age_band"]
+DIMENSIONS: Final = ("city", "month", "nationality", "sex", "age_band")
+RELOCATED: Final = frozenset(
+    {"moved", "interviewed", "hired", "employed_30d", "employed_90d", "employed_180d", "left"}
+)
+HIRED: Final = frozenset({"hired", "employed_30d", "employed_90d", "employed_180d"})
+KEPT_90: Final = frozenset({"employed_90d", "employed_180d"})
+COUNTS: Final = ("people", "relocated", "hired", "retention_eligible", "retained_90d")
+
+
+def person_outcomes(
+    placements: pd.DataFrame, events: pd.DataFrame, people: pd.DataFrame, today: dt.date
+) -> pd.DataFrame:
+    """One row per placed person: their group attributes and outcomes."""
+    if placements.empty:
+        return pd.DataFrame(columns=["placement_id", *DIMENSIONS, "relocated", "hired"])
+    by_placement = events.groupby("placement_id")
+
+    def first(statuses: frozenset) -> pd.Series:
+        chosen = events[events["status"].isin(statuses)]
+        return chosen.groupby("placement_id")["date"].min()
+
+    moved_on, hired_on, kept_on = first(RELOCATED), first(HIRED), first(KEPT_90)
+    proposed_on = by_placement["date"].min()
+    frame = placements.set_index("id")
+    frame["moved_on"] = moved_on
+    frame["hired_on"] = hired_on
+    frame["kept_on"] = kept_on
+    frame["since"] = frame["moved_on"].fillna(proposed_on)
+    attributes = people.set_index("person_id")[["age", "sex", "nationality"]]
+    frame = frame.join(attributes, on="person_id")
+    frame["relocated"] = frame["moved_on"].notna()
+    frame["hired"] = frame["hired_on"].notna()
+    horizon = pd.to_datetime(frame["hired_on"]) + pd.Timedelta(days=90)
+    frame["retention_eligible"] = frame["hired"] & (
+        frame["kept_on"].notna() | (horizon <= pd.Timestamp(today))
+    )
+    frame["retained_90d"] = frame["kept_on"].notna()
+    days = (pd.to_datetime(frame["hired_on"]) - pd.to_datetime(frame["moved_on"])).dt.days
+    frame["days_to_job"] = days.where(days >= 0)
+    frame["month"] = pd.to_datetime(frame["since"]).dt.strftime("%Y-%m")
+    frame["age_band"] = pd.cut(
+        frame["age"],
+        [-1, 17, 24, 34, 44, 64, 200],
+        labels=["0-17", "18-24", "25-34", "35-44", "45-64", "65+"],
+    ).astype(str)
+    return frame.reset_index(names="placement_id")
+
+
+def indicators(outcomes: pd.DataFrame, by: Dimension) -> pd.DataFrame:
+    """Counts and rates per group of ``by``."""
+    columns = [by, *COUNTS, "hire_rate", "retention_90d", "median_days_to_job"]
+    if outcomes.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = outcomes.groupby(by, dropna=False)
+    table = pd.DataFrame(
+        {
+            "people": grouped.size(),
+            "relocated": grouped["relocated"].sum(),
+            "hired": grouped["hired"].sum(),
+            "retention_eligible": grouped["retention_eligible"].sum(),
+            "retained_90d": grouped["retained_90d"].sum(),
+            "median_days_to_job": grouped["days_to_job"].median(),
+        }
+    )
+    table["hire_rate"] = table["hired"] / table["relocated"].where(table["relocated"] > 0)
+    table["retention_90d"] = table["retained_90d"] / table["retention_eligible"].where(
+        table["retention_eligible"] > 0
+    )
+    return table.reset_index(names=by)[columns].sort_values(by).reset_index(drop=True)
+
+
+def suppress_small(table: pd.DataFrame, minimum: int) -> pd.DataFrame:
+    """Blank every figure of a group with fewer than ``minimum`` people."""
+    small = table["people"] < minimum
+    figures = [c for c in table.columns if c not in DIMENSIONS]
+    out = table.astype({c: object for c in figures})
+    out.loc[small, figures] = None
+    out["suppressed"] = small
+    return out
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(value: object) -> object:
+    """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    if isinstance(value, float) and np.isnan(value):
+        return ""
+    return value
+
+
+def to_csv(table: pd.DataFrame) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.columns)
+    for row in table.itertuples(index=False):
+        writer.writerow(["" if v is None else _safe_cell(v) for v in row])
+    return out.getvalue()
