@@ -3,8 +3,9 @@
 The dynamic method prices capacity for arrivals still to come (bid prices, as in Annie
 MOORE's published approach): before planning a week, solve the LP over this week's
 families plus a sample of past arrivals standing in for the rest of the month, and
-charge each family the LP duals of the capacity it would use. The week is then planned
-with those prices (``PlanOptions.capacity_price``) and the capacity actually left.
+charge each family the LP duals of the capacity and job positions it would use. The
+week is then planned with those prices (``PlanOptions.capacity_price`` and
+``position_price``) and the capacity actually left.
 """
 
 from __future__ import annotations
@@ -42,12 +43,14 @@ def capacity_prices(
     batch: np.ndarray,
     forecast: np.ndarray,
     options: PlanOptions | None = None,
-) -> np.ndarray:
-    """(C, R) price of each unit of capacity left: LP duals over this batch (indices into
-    ``pool``) and forecast arrivals competing for the same capacity."""
+) -> PlanOptions:
+    """The options with capacity and positions priced for arrivals still to come: LP
+    duals over this batch (indices into ``pool``) and forecast arrivals competing for the
+    same capacity (``capacity_price`` (C, R) and ``position_price`` (V,))."""
     options = options or PlanOptions()
-    joint = pool.subset(np.concatenate([batch, forecast]))
-    return relax(joint, replace(options, capacity_price=None)).shadow_price
+    unpriced = replace(options, capacity_price=None, position_price=None)
+    lp = relax(pool.subset(np.concatenate([batch, forecast])), unpriced)
+    return replace(options, capacity_price=lp.shadow_price, position_price=lp.position_price)
 
 
 def simulate_season(
@@ -81,10 +84,8 @@ def simulate_season(
             per_week = int(np.mean([len(w) for w in weeks]))
             size = min(len(history), weeks_left * per_week)
             forecast = rng.choice(history, size=size, replace=False)
-            prices = capacity_prices(
-                pool.with_capacity(capacity, positions), batch, forecast, options
-            )
-            priced = replace(options, capacity_price=prices)
+            now = pool.with_capacity(capacity, positions)
+            priced = capacity_prices(now, batch, forecast, options)
             solution = make_plan(instance, priced, params).solution
         weekly.append(solution.expected_success)
         capacity, positions = _consume(instance, solution, capacity, positions)

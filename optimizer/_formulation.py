@@ -60,8 +60,9 @@ class GroupShare:
 class PlanOptions:
     """Modelling choices of a plan; ``None`` weights take defaults (0 in exact-score mode).
 
-    ``capacity_price[c, r]`` (optional) charges each unit of resource used, in objective
-    points: the dynamic method passes LP duals here to keep capacity for later arrivals.
+    ``capacity_price[c, r]`` and ``position_price[v]`` (optional) charge each unit of
+    resource and each position used, in objective points: the dynamic method passes LP
+    duals here to keep capacity and jobs for later arrivals.
     """
 
     preference_weight: float | None = None
@@ -71,6 +72,7 @@ class PlanOptions:
     intake_limit: Mapping[str, int] = field(default_factory=dict)
     fairness: Sequence[GroupShare] = ()
     capacity_price: np.ndarray | None = None
+    position_price: np.ndarray | None = None
 
     def weights(self, instance: Instance) -> tuple[float, float]:
         """Preference and vulnerability weights in force for this instance."""
@@ -166,9 +168,12 @@ def build_formulation(instance: Instance, options: PlanOptions | None = None) ->
     y0 = n_pairs
     n_vars = n_pairs + n_edges
 
-    objective = np.concatenate(
-        [pair_values(instance, options)[pair_family, pair_city], instance.edge_score[edge_index]]
-    )
+    edge_value = instance.edge_score[edge_index]
+    if options.position_price is not None:
+        edge_value = (
+            edge_value - np.asarray(options.position_price)[instance.edge_vacancy[edge_index]]
+        )
+    objective = np.concatenate([pair_values(instance, options)[pair_family, pair_city], edge_value])
 
     blocks = _RowBlocks(n_vars)
 

@@ -31,7 +31,8 @@ class Relaxation:
     ``bound`` is a proven upper bound on any plan: the Lagrangian value of the LP duals,
     valid for any nonnegative multipliers, so it holds even when PDLP stops early.
     ``shadow_price[c, r]`` is what one more unit of resource ``r`` in city ``c`` adds to
-    the objective (0 where the resource is unlimited or not binding). ``values`` is the
+    the objective (0 where the resource is unlimited or not binding);
+    ``position_price[v]`` the same for one more position in vacancy ``v``. ``values`` is the
     fractional plan, in the formulation's variable order.
     """
 
@@ -40,6 +41,7 @@ class Relaxation:
     objective: float
     bound: float
     shadow_price: np.ndarray
+    position_price: np.ndarray
     values: np.ndarray
     solve_seconds: float
 
@@ -81,6 +83,7 @@ def relax(
     solver.solve(model)
     status = solver.status().name.lower()
     shadow = np.zeros(instance.capacity.shape)
+    position_price = np.zeros(len(instance.vacancy_ids))
     objective = bound = float("nan")
     values = np.zeros(form.n_vars)
     if solver.has_solution():
@@ -91,12 +94,15 @@ def relax(
         cities, resources = form.row_ref[capacity_rows, 0], form.row_ref[capacity_rows, 1]
         # Duals of <= rows are >= 0 when maximising; clip solver round-off.
         shadow[cities, resources] = np.maximum(duals[capacity_rows], 0.0)
+        position_rows = form.rows(RowKind.POSITIONS)
+        position_price[form.row_ref[position_rows, 0]] = np.maximum(duals[position_rows], 0.0)
     return Relaxation(
         status=status,
         method=method,
         objective=objective,
         bound=bound,
         shadow_price=shadow,
+        position_price=position_price,
         values=values,
         solve_seconds=time.perf_counter() - start,
     )

@@ -41,6 +41,7 @@ def test_capacity_prices_rise_when_more_arrivals_are_expected(season):
     pool, weeks, history = season
     alone = capacity_prices(pool, weeks[0], history[:0], SCORES_ONLY)
     crowded = capacity_prices(pool, weeks[0], history, SCORES_ONLY)
-    assert alone.shape == pool.capacity.shape
-    assert crowded.sum() >= alone.sum()
-    assert crowded.sum() > 0
+    assert alone.capacity_price.shape == pool.capacity.shape
+    assert crowded.position_price.shape == pool.positions.shape
+    assert crowded.capacity_price.sum() >= alone.capacity_price.sum()
+    assert crowded.capacity_price.sum() + crowded.position_price.sum() > 0
