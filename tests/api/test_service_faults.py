@@ -1,0 +1,120 @@
+"""Faults on a real server process: killed in the middle of an import, then restarted."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from arraigo.api._models import Import, Record
+from arraigo.data import generate_scenario
+
+ARRAIGO = shutil.which("arraigo", path=str(Path(sys.executable).parent)) or "arraigo"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`arraigo serve` in a subprocess on a loopback port."""
+
+    def __init__(self, database_url: str, cwd: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "ARRAIGO_DATABASE_URL": database_url}
+        self.process = subprocess.Popen(
+            [ARRAIGO, "serve", "--port", str(self.port)],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        self.kill()
+        raise AssertionError("the server did not start")
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+
+def add_admin(database_url: str, cwd: Path) -> None:
+    env = {**os.environ, "ARRAIGO_DATABASE_URL": database_url}
+    subprocess.run(
+        [ARRAIGO, "users", "add", "admin", "--role", "admin", "--password-stdin"],
+        input="clave-de-prueba\n",
+        text=True,
+        env=env,
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
+
+
+def token(server: Server) -> dict[str, str]:
+    response = httpx.post(
+        f"{server.url}/auth/token", data={"username": "admin", "password": "clave-de-prueba"}
+    )
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_killing_the_server_during_an_import_leaves_all_or_nothing(tmp_path, database_url):
+    add_admin(database_url, tmp_path)
+    files = generate_scenario(families=4000, seed=9).write(tmp_path / "batch")
+    server = Server(database_url, tmp_path)
+    headers = token(server)
+    answer: dict[str, object] = {}
+
+    def send() -> None:
+        payload = [("files", (p.name, p.read_bytes())) for p in files]
+        try:
+            answer["response"] = httpx.post(
+                f"{server.url}/api/v1/imports", files=payload, headers=headers, timeout=120
+            )
+        except httpx.HTTPError as exc:
+            answer["error"] = exc
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    time.sleep(2.0)  # the server is validating or writing by now
+    server.kill()
+    sender.join(timeout=60)
+    restarted = Server(database_url, tmp_path)
+    try:
+        engine = create_engine(database_url)
+        with engine.connect() as connection:
+            records = connection.scalar(select(func.count()).select_from(Record))
+            imports = connection.scalar(select(func.count()).select_from(Import))
+        engine.dispose()
+        # Either the whole import landed before the kill, or none of it did.
+        people = files[0].read_text(encoding="utf-8").count("\n") - 1
+        assert (records, imports) == (0, 0) or (imports == 4 and records >= people)
+        # The restarted service works and takes the same import whole.
+        again = httpx.post(
+            f"{restarted.url}/api/v1/imports",
+            files=[("files", (p.name, p.read_bytes())) for p in files],
+            headers=token(restarted),
+            timeout=300,
+        )
+        assert again.status_code == 200, again.text
+        assert httpx.get(f"{restarted.url}/health").status_code == 200
+    finally:
+        restarted.kill()

@@ -1,0 +1,151 @@
+"""Personal data by role, erasure on request, occupation corrections, placements and
+their follow-ups, and monitoring that partners may receive."""
+
+import datetime as dt
+
+import pytest
+
+from arraigo.api._models import PlanJob
+
+from .conftest import upload
+
+
+@pytest.fixture
+def placed(app, loaded):
+    """F1 (P1–P4) placed in Saltillo and F3 (P8) in Querétaro by an approved plan."""
+    result = {
+        "status": "optimal",
+        "families": [
+            {"family_id": "F1", "city": "Saltillo", "reason": "r"},
+            {"family_id": "F3", "city": "Querétaro", "reason": "r"},
+        ],
+        "members": [{"person_id": "P2", "vacancy_id": "V1"}],
+        "usage": [
+            {
+                "city": "Saltillo",
+                "resource": "school_primaria",
+                "used": 1,
+                "capacity": 2,
+                "shadow_price": 0.4,
+                "text": "",
+            }
+        ],
+    }
+    with app.state.sessions() as session:
+        job = PlanJob(created_by="relocation_staff", status="draft", params={}, result=result)
+        session.add(job)
+        session.commit()
+        plan_id = job.id
+    assert loaded.post(f"/api/v1/plans/{plan_id}/approve").json()["placements"] == 5
+    return {p["person_id"]: p["id"] for p in loaded.get("/api/v1/placements").json()}
+
+
+def test_staff_see_names_partners_see_no_people(as_role, loaded):
+    person = loaded.get("/api/v1/people/P1").json()
+    assert person["full_name"] == "Yeni Mejía"
+    assert as_role("partner").get("/api/v1/people/P1").status_code == 403
+
+
+def test_an_officer_sees_personal_data_of_their_own_candidates_only(as_role, loaded, placed):
+    officer = as_role("employment_officer")
+    assert officer.get("/api/v1/people/P2").json()["full_name"] is None
+    assign = loaded.patch(
+        f"/api/v1/placements/{placed['P2']}", json={"officer": "employment_officer"}
+    )
+    assert assign.status_code == 200
+    assert officer.get("/api/v1/people/P2").json()["full_name"] == "Wilmer Mejía"
+    assert officer.get("/api/v1/people/P1").json()["phone"] is None
+    mine = officer.get("/api/v1/placements", params={"mine": True}).json()
+    assert [p["person_id"] for p in mine] == ["P2"]
+
+
+def test_erasure_removes_personal_fields_from_every_version_and_is_logged(
+    as_role, loaded, tmp_path, good_files
+):
+    people = tmp_path / "people.csv"
+    source = next(p for p in good_files if p.name == "people.csv").read_text(encoding="utf-8")
+    people.write_text(source.replace("P1,F1,34,", "P1,F1,35,"), encoding="utf-8")
+    upload(loaded, people)  # a second version of P1
+    response = loaded.delete("/api/v1/people/P1/personal-data")
+    assert response.json() == {"person_id": "P1", "versions_erased": 2}
+    for version in loaded.get("/api/v1/people/P1/history").json():
+        assert version["data"]["full_name"] is None
+        assert version["data"]["phone"] is None
+        assert version["data"]["skills_text"] is None
+        assert version["data"]["age"] in (34, 35)  # kept for anonymous counts
+    # Re-importing the old file does not bring the name back.
+    upload(loaded, next(p for p in good_files if p.name == "people.csv"))
+    assert loaded.get("/api/v1/people/P1").json()["full_name"] is None
+    log = as_role("admin").get("/api/v1/audit", params={"action": "erase"}).json()
+    assert [(e["entity_id"], e["username"]) for e in log["items"]] == [("P1", "relocation_staff")]
+
+
+def test_a_corrected_occupation_is_kept(loaded):
+    body = {"isco": "7212", "label": "soldador/soldadora", "note": "Confirmado en entrevista"}
+    assert loaded.put("/api/v1/people/P5/occupation", json=body).status_code == 200
+    assert loaded.get("/api/v1/people/P5").json()["corrected_isco"] == "7212"
+
+
+def test_matches_come_with_reasons_and_blockers(loaded):
+    matches = loaded.get("/api/v1/people/P5/matches", params={"k": 4}).json()
+    assert [m["rank"] for m in matches] == [1, 2, 3, 4]
+    welder = next(m for m in matches if m["vacancy_id"] == "V1")
+    assert welder["reason"]
+    # V1 asks for CURP and RFC; P5 has neither yet: shown, not dropped.
+    assert welder["eligible"] is False
+    assert welder["blockers"]
+
+
+def test_statuses_over_time_and_the_follow_ups_due(loaded, placed):
+    today = dt.date.today()
+    placement = placed["P2"]
+    for status in ("moved", "interviewed", "hired"):
+        body = {"status": status, "date": today.isoformat(), "note": f"{status} ok"}
+        assert loaded.post(f"/api/v1/placements/{placement}/events", json=body).status_code == 201
+    events = loaded.get(f"/api/v1/placements/{placement}/events").json()
+    assert [e["status"] for e in events] == ["proposed", "moved", "interviewed", "hired"]
+    assert loaded.get("/api/v1/placements").json()[1]["status"] == "hired"
+    due = loaded.get("/api/v1/placements/due", params={"within_days": 30}).json()
+    follow_up = next(f for f in due if f["person_id"] == "P2")
+    assert follow_up["due"] == "employed_30d"
+    assert follow_up["due_date"] == (today + dt.timedelta(days=30)).isoformat()
+    others = {f["due"] for f in due if f["person_id"] != "P2"}
+    assert others == {"moved"}  # the rest of the family has not moved yet
+    future = {"status": "left", "date": (today + dt.timedelta(days=3)).isoformat()}
+    assert loaded.post(f"/api/v1/placements/{placement}/events", json=future).status_code == 422
+
+
+def test_partners_get_aggregates_with_small_groups_suppressed(as_role, loaded, placed):
+    moved = {"status": "moved", "date": dt.date.today().isoformat()}
+    for placement in placed.values():
+        loaded.post(f"/api/v1/placements/{placement}/events", json=moved)
+    staff_view = {r["group"]: r for r in loaded.get("/api/v1/monitoring/indicators").json()}
+    assert staff_view["Saltillo"]["relocated"] == 4
+    assert staff_view["Querétaro"]["people"] == 1
+    partner = as_role("partner")
+    rows = {r["group"]: r for r in partner.get("/api/v1/monitoring/indicators").json()}
+    assert rows["Saltillo"]["suppressed"] and rows["Saltillo"]["people"] is None  # 4 < 5
+    csv = partner.get("/api/v1/monitoring/indicators", params={"format": "csv"}).text
+    assert "Mejía" not in csv and "P1" not in csv
+    assert csv.splitlines()[0].startswith("group,people,relocated")
+
+
+def test_capacity_pressure_shows_use_and_shadow_prices(loaded, placed):
+    rows = loaded.get("/api/v1/monitoring/capacity").json()
+    primaria = next(
+        r for r in rows if r["city"] == "Saltillo" and r["resource"] == "school_primaria"
+    )
+    assert primaria["used"] == 1  # P3, 9 years old
+    assert primaria["capacity"] == 2
+    assert primaria["shadow_price"] == 0.4
+
+
+def test_csv_exports_cannot_carry_formulas():
+    import pandas as pd
+
+    from arraigo.api._monitoring import to_csv
+
+    text = to_csv(pd.DataFrame({"group": ["=HYPERLINK(1)", "+1", "León"], "people": [5, 6, 7]}))
+    assert text.splitlines()[1].startswith("'=HYPERLINK")
+    assert text.splitlines()[2].startswith("'+1")
+    assert text.splitlines()[3] == "León,7"

@@ -1,0 +1,117 @@
+"""Plan jobs through the service: run, watch, review, approve; and what happens when a
+job is cancelled, killed or the service restarts."""
+
+import time
+
+import pytest
+
+from arraigo.api._models import PlanJob
+from arraigo.api._settings import Settings
+from arraigo.api.app import create_app
+from arraigo.data import generate_scenario
+
+from .conftest import upload
+
+
+def wait(client, plan_id: int, until=("draft", "failed", "cancelled"), seconds: float = 180):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        plan = client.get(f"/api/v1/plans/{plan_id}").json()
+        if plan["status"] in until:
+            return plan
+        time.sleep(0.3)
+    raise AssertionError(f"plan {plan_id} still {plan['status']} after {seconds} s")
+
+
+@pytest.fixture
+def scenario_files(tmp_path):
+    """A synthetic batch without vacancies (plans on preferences only: quick)."""
+    dataset = generate_scenario(families=60, seed=5, vacancies=0)
+    return dataset.write(tmp_path / "batch")
+
+
+def test_a_plan_runs_in_the_background_and_keeps_every_capacity(as_role, scenario_files):
+    staff = as_role("relocation_staff")
+    assert upload(staff, *scenario_files).status_code == 200
+    started = staff.post("/api/v1/plans", json={"time_limit": 10, "seed": 1})
+    assert started.status_code == 202
+    plan = wait(staff, started.json()["id"])
+    assert plan["status"] == "draft", plan["error"]
+    result = plan["result"]
+    assert result["status"] in ("optimal", "feasible")
+    placed = [f for f in result["families"] if f["city"]]
+    assert placed and all(f["reason"] for f in result["families"])
+    for row in result["usage"]:
+        if row["capacity"] is not None:
+            assert row["used"] <= row["capacity"] + 1e-9
+
+
+def test_a_plan_with_vacancies_uses_matching_scores(loaded):
+    plan = wait(loaded, loaded.post("/api/v1/plans", json={"time_limit": 5}).json()["id"])
+    assert plan["status"] == "draft", plan["error"]
+    assert plan["result"]["score_source"].startswith("matching score")
+    assert any(m["vacancy_id"] for m in plan["result"]["members"])
+
+
+def test_lock_veto_reoptimise_then_approve_creates_placements(loaded):
+    first = wait(loaded, loaded.post("/api/v1/plans", json={"time_limit": 5}).json()["id"])
+    city = {f["family_id"]: f["city"] for f in first["result"]["families"]}
+    vetoed = city["F3"]
+    assert vetoed is not None
+    decision = {"family_id": "F3", "action": "veto", "city": vetoed, "reason": "Sin red de apoyo."}
+    assert loaded.post(f"/api/v1/plans/{first['id']}/decisions", json=decision).status_code == 201
+    # Decisions not yet applied: approval waits for re-optimisation.
+    assert loaded.post(f"/api/v1/plans/{first['id']}/approve").status_code == 409
+    again = loaded.post(f"/api/v1/plans/{first['id']}/reoptimize").json()
+    second = wait(loaded, again["id"])
+    assert second["parent_id"] == first["id"]
+    assert {f["family_id"]: f["city"] for f in second["result"]["families"]}["F3"] != vetoed
+    approval = loaded.post(f"/api/v1/plans/{second['id']}/approve")
+    assert approval.status_code == 200
+    placed_families = {f["family_id"] for f in second["result"]["families"] if f["city"]}
+    placements = loaded.get("/api/v1/placements").json()
+    assert {p["family_id"] for p in placements} == placed_families
+    assert all(p["status"] == "proposed" for p in placements)
+    # An approved plan is final; placing the same families twice is refused.
+    assert loaded.post(f"/api/v1/plans/{second['id']}/approve").status_code == 409
+
+
+def test_a_cancelled_plan_stops_and_leaves_no_result(app, as_role, tmp_path):
+    staff = as_role("relocation_staff")
+    big = generate_scenario(families=1500, seed=2, vacancies=0).write(tmp_path / "big")
+    assert upload(staff, *big).status_code == 200
+    plan_id = staff.post("/api/v1/plans", json={"time_limit": 120}).json()["id"]
+    wait(staff, plan_id, until=("running",))
+    assert staff.post(f"/api/v1/plans/{plan_id}/cancel").status_code == 200
+    plan = wait(staff, plan_id, until=("cancelled", "draft", "failed"), seconds=30)
+    assert plan["status"] == "cancelled"
+    assert plan["result"] is None
+
+
+def test_a_solver_that_dies_mid_solve_leaves_a_failed_job_and_no_plan(app, as_role, tmp_path):
+    staff = as_role("relocation_staff")
+    big = generate_scenario(families=1500, seed=3, vacancies=0).write(tmp_path / "big")
+    assert upload(staff, *big).status_code == 200
+    plan_id = staff.post("/api/v1/plans", json={"time_limit": 120}).json()["id"]
+    wait(staff, plan_id, until=("running",))
+    time.sleep(1.0)
+    app.state.runner.kill(plan_id)
+    plan = wait(staff, plan_id, until=("failed", "draft"), seconds=30)
+    assert plan["status"] == "failed"
+    assert "sin plan" in plan["error"]
+    assert plan["result"] is None
+    assert staff.get("/api/v1/placements").json() == []
+
+
+def test_a_restart_marks_unfinished_jobs_failed_visibly(app, database_url, as_role):
+    with app.state.sessions() as session:
+        session.add(PlanJob(created_by="relocation_staff", status="running", params={}))
+        session.commit()
+    restarted = create_app(Settings(database_url=database_url, cookie_secure=False))
+    with restarted.state.sessions() as session:
+        job = session.query(PlanJob).one()
+        assert job.status == "failed"
+        assert "reinició" in job.error
+    restarted.state.engine.dispose()
+    plans = as_role("relocation_staff").get("/api/v1/plans").json()
+    assert plans[0]["status"] == "failed"
