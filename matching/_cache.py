@@ -58,20 +58,23 @@ class EmbeddingCache:
     def __len__(self) -> int:
         return sum(len(r) for r in self._rows.values())
 
-    def lookup(self, model_id: str, keys: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
-        """Return ``(found mask, vectors of the found keys in order)``."""
+    def locate(self, model_id: str, keys: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+        """``(shard, row)`` of each key, both -1 where the key is not cached."""
         rows = self._load(model_id)
-        found = np.fromiter((k in rows for k in keys), dtype=bool, count=len(keys))
-        hits = [rows[k] for k, f in zip(keys, found, strict=True) if f]
-        if not hits:
-            return found, np.zeros((0, 0), dtype=np.float32)
+        where = np.array([rows.get(k, (-1, -1)) for k in keys], dtype=np.int64).reshape(-1, 2)
+        return where[:, 0], where[:, 1]
+
+    def gather(self, model_id: str, shard: np.ndarray, row: np.ndarray) -> np.ndarray:
+        """The cached vectors at ``(shard, row)``, copied straight from the shard files."""
         shards = self._shards[model_id]
-        where = np.asarray(hits)
-        out = np.empty((len(hits), shards[0].shape[1]), dtype=np.float32)
-        for shard in np.unique(where[:, 0]):
-            mask = where[:, 0] == shard
-            out[mask] = shards[shard][where[mask, 1]]
-        return found, out
+        out = np.empty((len(shard), shards[0].shape[1] if shards else 0), dtype=np.float32)
+        for s in np.unique(shard):
+            mask = shard == s
+            if mask.all():
+                np.take(shards[s], row, axis=0, out=out)
+            else:
+                out[mask] = shards[s][row[mask]]
+        return out
 
     def store(self, model_id: str, keys: Sequence[bytes], vectors: np.ndarray) -> None:
         """Persist new ``vectors`` for ``keys`` as one shard (written atomically)."""
@@ -118,19 +121,16 @@ class CachedEncoder:
         self.n_encoded = 0
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        unique, inverse = np.unique(np.asarray(list(texts), dtype=object), return_inverse=True)
-        keys = [text_key(t) for t in unique]
-        found, known = self.cache.lookup(self.model_id, keys)
-        missing = np.flatnonzero(~found)
-        fresh = self._encode_batches([unique[i] for i in missing])
-        self.cache.store(self.model_id, [keys[i] for i in missing], fresh)
-        dim = known.shape[1] if known.size else fresh.shape[1] if fresh.size else 0
-        vectors = np.empty((len(unique), dim), dtype=np.float32)
-        if known.size:
-            vectors[found] = known
-        if fresh.size:
-            vectors[missing] = fresh
-        return vectors[inverse.ravel()]
+        texts = list(texts)
+        keys = [text_key(t) for t in texts]
+        shard, row = self.cache.locate(self.model_id, keys)
+        if (shard < 0).any():
+            unseen = {keys[i]: texts[i] for i in np.flatnonzero(shard < 0)}  # once each
+            fresh = self._encode_batches(list(unseen.values()))
+            self.cache.store(self.model_id, list(unseen), fresh)
+            shard, row = self.cache.locate(self.model_id, keys)
+        # Read back from the shard files, so memory holds one copy: the result.
+        return self.cache.gather(self.model_id, shard, row)
 
     def _encode_batches(self, texts: list[str]) -> np.ndarray:
         parts = []
