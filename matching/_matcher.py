@@ -113,7 +113,8 @@ class Matcher(BaseEstimator):
     :class:`TaxonomyNormaliser`; default: every shipped ESCO label), ``bridge`` (Creole
     lexicon bridge; default the shipped lexicon), ``weights`` of the relevance signals,
     ``n_candidates`` retrieved by embedding before the hybrid rescoring,
-    ``blocked_factor`` kept by a pair that breaks a hard rule, ``progress`` hook.
+    ``blocked_factor`` kept by a pair that breaks a hard rule, ``chunk_size`` people
+    (or vacancies) scored at a time, ``progress(done, total)`` hook.
     """
 
     def __init__(
@@ -124,6 +125,7 @@ class Matcher(BaseEstimator):
         weights: dict[str, float] | None = None,
         n_candidates: int = 100,
         blocked_factor: float = 0.5,
+        chunk_size: int = 1000,
         progress: ProgressHook | None = None,
     ) -> None:
         self.encoder = encoder
@@ -132,6 +134,7 @@ class Matcher(BaseEstimator):
         self.weights = weights
         self.n_candidates = n_candidates
         self.blocked_factor = blocked_factor
+        self.chunk_size = chunk_size
         self.progress = progress
 
     # --- fitting: index the vacancies ---------------------------------------------------
@@ -280,40 +283,48 @@ class Matcher(BaseEstimator):
     def _candidates(
         self, queries: np.ndarray, index: np.ndarray, k: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs (query row, index row) of the ``k`` nearest by embedding, in blocks."""
-        k = min(max(k, self.n_candidates), len(index))
-        rows, cols = [], []
-        step = 2048
-        for start in range(0, len(queries), step):
-            found, _ = top_k(queries[start : start + step], index, k)
-            rows.append(np.repeat(np.arange(start, start + len(found)), found.shape[1]))
-            cols.append(found.ravel())
-            if self.progress is not None:
-                self.progress(min(start + step, len(queries)), len(queries))
-        return np.concatenate(rows), np.concatenate(cols)
+        """Pairs (query row, index row) of the nearest by embedding, ``n_candidates`` each."""
+        found, _ = top_k(queries, index, min(max(k, self.n_candidates), len(index)))
+        return np.repeat(np.arange(len(found)), found.shape[1]), found.ravel()
+
+    def _report(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
 
     def rank_vacancies(self, people: pd.DataFrame, top_k: int = 10) -> pd.DataFrame:
-        """The ``top_k`` vacancies for each person, best first, with breakdown and reason."""
-        profiles = self._profiles(people)
-        person, vacancy = self._candidates(profiles.vectors, self.vacancy_vectors_, top_k)
-        scored = self._score(profiles, person, vacancy)
-        ranked = _keep_best(scored, "person", top_k)
-        return self._explain(profiles, ranked, order=("person_id", "rank", "vacancy_id"))
+        """The ``top_k`` vacancies for each person, best first, with breakdown and reason.
+
+        People are processed in chunks of ``chunk_size``, so memory stays flat.
+        """
+        order = ("person_id", "rank", "vacancy_id")
+        tables = [_empty_matches(order)]
+        for start in range(0, len(people), self.chunk_size):
+            profiles = self._profiles(people.iloc[start : start + self.chunk_size])
+            person, vacancy = self._candidates(profiles.vectors, self.vacancy_vectors_, top_k)
+            ranked = _keep_best(self._score(profiles, person, vacancy), "person", top_k)
+            tables.append(self._explain(profiles, ranked, order))
+            self._report(min(start + self.chunk_size, len(people)), len(people))
+        return _concat(tables, order)
 
     def rank_people(
         self, people: pd.DataFrame, top_k: int = 10, vacancy_ids: list[str] | None = None
     ) -> pd.DataFrame:
         """The ``top_k`` people for each vacancy (all fitted ones, or ``vacancy_ids``)."""
+        order = ("vacancy_id", "rank", "person_id")
         profiles = self._profiles(people)
         chosen = (
             np.arange(len(self.vacancy_ids_))
             if vacancy_ids is None
             else np.flatnonzero(np.isin(self.vacancy_ids_, list(map(str, vacancy_ids))))
         )
-        local, person = self._candidates(self.vacancy_vectors_[chosen], profiles.vectors, top_k)
-        scored = self._score(profiles, person, chosen[local])
-        ranked = _keep_best(scored, "vacancy", top_k)
-        return self._explain(profiles, ranked, order=("vacancy_id", "rank", "person_id"))
+        tables = [_empty_matches(order)]
+        for start in range(0, len(chosen) if len(profiles.ids) else 0, self.chunk_size):
+            block = chosen[start : start + self.chunk_size]
+            local, person = self._candidates(self.vacancy_vectors_[block], profiles.vectors, top_k)
+            ranked = _keep_best(self._score(profiles, person, block[local]), "vacancy", top_k)
+            tables.append(self._explain(profiles, ranked, order))
+            self._report(min(start + self.chunk_size, len(chosen)), len(chosen))
+        return _concat(tables, order)
 
     def score_pairs(self, people: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
         """Signals and score for given ``pairs`` (person_id, vacancy_id), in their order."""
@@ -423,6 +434,16 @@ class Matcher(BaseEstimator):
 def _short(text: str, limit: int = 40) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _empty_matches(order: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame(columns=[*order, *[c for c in MATCH_COLUMNS if c not in order]])
+
+
+def _concat(tables: list[pd.DataFrame], order: tuple[str, ...]) -> pd.DataFrame:
+    filled = [t for t in tables if len(t)] or tables[:1]
+    out = pd.concat(filled, ignore_index=True)
+    return out.sort_values(list(order[:2]), kind="stable").reset_index(drop=True)
 
 
 def _keep_best(scored: pd.DataFrame, by: str, k: int) -> pd.DataFrame:

@@ -157,3 +157,20 @@ def test_person_without_skills_text_still_gets_ranked_and_says_so(matcher):
     assert len(ranked) == 2
     assert ranked["reason"].str.startswith("usted: perfil sin oficio reconocido").all()
     assert (ranked["taxonomy"] == 0).all()
+
+
+def test_chunked_ranking_equals_one_pass_and_reports_progress(matcher, ranked):
+    calls = []
+    params = {
+        **matcher.get_params(deep=False),
+        "chunk_size": 1,
+        "progress": lambda d, t: calls.append((d, t)),
+    }
+    chunked = Matcher(**params).fit(VACANCIES).rank_vacancies(PEOPLE, top_k=3)
+    pd.testing.assert_frame_equal(chunked, ranked)
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+def test_no_people_gives_an_empty_table_with_the_columns(matcher):
+    empty = matcher.rank_vacancies(PEOPLE.iloc[:0], top_k=3)
+    assert empty.empty and tuple(empty.columns) == MATCH_COLUMNS
