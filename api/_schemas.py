@@ -309,3 +309,17 @@ class MatchOut(BaseModel):
     employer: str | None = None
     city: str | None = None
     full_name: str | None = Field(default=None, description="Only for roles that may see it.")
+
+
+class ModelOut(BaseModel):
+    """An outcome model version and how well it predicted held-out outcomes."""
+
+    version: int
+    active: bool
+    created_by: str
+    created_at: dt.datetime
+    metrics: dict[str, Any] = Field(
+        examples=[{"pairs": 2660, "brier": 0.19, "roc_auc": 0.74, "base_rate": 0.37}],
+        description="pairs, held_out, base_rate, brier, log_loss, roc_auc, learned matcher "
+        "weights, calibration bins and error per nationality and sex group.",
+    )

@@ -2,8 +2,9 @@
 
 Candidates come from the matching engine (its top vacancies per working-age member,
 blocked pairs left out: a vacancy that needs an RFC the person lacks cannot be taken).
-The score of a candidate is the matching engine's hybrid score; the plan record says
-so in ``score_source``.
+With a trained outcome model, a candidate's score is its P(hired and employed at 90
+days) and the matcher uses the model's learned weights; before any model is trained
+it is the matcher's hybrid score. The plan record says which in ``score_source``.
 """
 
 from functools import cache
@@ -20,8 +21,10 @@ from arraigo.matching import (
     esco_labels,
     load_esco_occupations,
     make_encoder,
+    outcome_features,
 )
 
+from ._outcomes import active_model
 from ._settings import get_settings
 
 # Vacancies considered per member: enough for the plan to trade jobs between cities.
@@ -44,9 +47,10 @@ def lexical_taxonomy() -> TaxonomyNormaliser:
     return TaxonomyNormaliser(encoder=None).fit(esco_labels(load_esco_occupations()))
 
 
-def matcher_for(vacancies: pd.DataFrame) -> Matcher:
+def matcher_for(vacancies: pd.DataFrame, weights: dict[str, float] | None = None) -> Matcher:
     """The hybrid matcher fitted on these vacancies (embeddings come from the cache)."""
-    return Matcher(encoder=encoder(), taxonomy=lexical_taxonomy()).fit(vacancies)
+    matcher = Matcher(encoder=encoder(), taxonomy=lexical_taxonomy(), weights=weights)
+    return matcher.fit(vacancies)
 
 
 def member_vacancy_scores(session: Session, dataset: Dataset) -> tuple[pd.DataFrame | None, str]:
@@ -57,7 +61,18 @@ def member_vacancy_scores(session: Session, dataset: Dataset) -> tuple[pd.DataFr
     members = people[people["age"].between(*WORKING_AGE)]
     if members.empty:
         return None, "none: no working-age members"
-    ranked = matcher_for(dataset.vacancies).rank_vacancies(members, CANDIDATES_PER_MEMBER)
-    eligible = ranked[ranked["eligible"].astype(bool)]
-    scores = eligible[["person_id", "vacancy_id", "score"]].reset_index(drop=True)
-    return scores, "matching score (hybrid, uncalibrated)"
+    members = members.assign(skills_text=members["skills_text"].fillna(""))
+    active = active_model(session)
+    weights = active[1].relevance_weights() if active else None
+    matcher = matcher_for(dataset.vacancies, weights)
+    ranked = matcher.rank_vacancies(members, CANDIDATES_PER_MEMBER)
+    pairs = ranked.loc[ranked["eligible"].astype(bool), ["person_id", "vacancy_id", "score"]]
+    pairs = pairs.reset_index(drop=True)
+    if active is None:
+        return pairs, "matching score (hybrid, uncalibrated; no outcome model trained yet)"
+    version, model = active
+    features = outcome_features(
+        matcher, members, dataset.vacancies, pairs[["person_id", "vacancy_id"]]
+    )
+    pairs["score"] = model.predict_proba(features)[:, 1]
+    return pairs, f"outcome model v{version}: P(hired and employed at 90 days)"

@@ -14,6 +14,7 @@ from .routes import (
     health,
     imports,
     matching,
+    models,
     monitoring,
     placements,
     plans,
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         matching,
         plans,
         placements,
+        models,
         monitoring,
         audit,
     )

@@ -50,6 +50,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/monitoring/indicators"): EVERYONE,
     ("GET", "/api/v1/monitoring/capacity"): EVERYONE,
     ("GET", "/api/v1/audit"): {"admin"},
+    ("GET", "/api/v1/models"): STAFF,
+    ("POST", "/api/v1/models/retrain"): STAFF,
 }
 OPEN = {("GET", "/health"), ("POST", "/auth/token")}
 

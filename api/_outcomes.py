@@ -1,0 +1,148 @@
+"""Outcome model versions: training data from recorded outcomes, retraining, loading.
+
+Training pairs come from imported past outcomes (outcomes.csv) and from the service's
+own placements once their result is known (kept 90 days, or not). Models are stored
+with skops, loaded only with an explicit list of trusted types, never unpickled.
+"""
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import skops.io as sio
+from sklearn.model_selection import train_test_split
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from arraigo.matching import Matcher, OutcomeModel, outcome_features, outcome_report
+
+from ._models import OutcomeModel as StoredModel
+from ._models import Placement, PlacementEvent, User, now
+from ._store import current_frame
+
+# The classes a stored model may contain; anything else is refused on load.
+TRUSTED = [
+    "arraigo.matching._outcome.OutcomeModel",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+]
+# A placement with no job kept this many days after it was proposed counts as a failure.
+UNKNOWN_UNTIL_DAYS = 180
+MIN_PAIRS = 40
+
+
+def training_pairs(session: Session, today: dt.date) -> pd.DataFrame:
+    """(person_id, vacancy_id, y) with y = hired and still employed at 90 days."""
+    frames = []
+    outcomes = current_frame(session, "outcomes")
+    if outcomes is not None:
+        known = outcomes[outcomes["vacancy_id"].notna()]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "person_id": known["person_id"],
+                    "vacancy_id": known["vacancy_id"],
+                    "y": known["employed_90d"].astype(bool),
+                }
+            )
+        )
+    rows = []
+    for placement in session.scalars(select(Placement).where(Placement.vacancy_id.is_not(None))):
+        events = session.scalars(
+            select(PlacementEvent).where(PlacementEvent.placement_id == placement.id)
+        ).all()
+        statuses = {e.status for e in events}
+        first = min((e.date for e in events), default=today)
+        if statuses & {"employed_90d", "employed_180d"}:
+            rows.append((placement.person_id, placement.vacancy_id, True))
+        elif "left" in statuses or (today - first).days > UNKNOWN_UNTIL_DAYS:
+            rows.append((placement.person_id, placement.vacancy_id, False))
+    if rows:
+        frames.append(pd.DataFrame(rows, columns=["person_id", "vacancy_id", "y"]))
+    if not frames:
+        return pd.DataFrame(columns=["person_id", "vacancy_id", "y"])
+    return pd.concat(frames, ignore_index=True).drop_duplicates(["person_id", "vacancy_id"])
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def train(session: Session, matcher_factory, user: User, seed: int = 0) -> StoredModel:
+    """Fit a new outcome model version on every known outcome; it becomes the active one.
+
+    Raises ValueError when there are too few outcomes, or only one kind of them.
+    """
+    pairs = training_pairs(session, now().date())
+    people, vacancies = current_frame(session, "people"), current_frame(session, "vacancies")
+    if people is None or vacancies is None:
+        raise ValueError("No people or vacancies stored: nothing to learn from.")
+    pairs = pairs[
+        pairs["person_id"].isin(people["person_id"])
+        & pairs["vacancy_id"].isin(vacancies["vacancy_id"])
+    ]
+    if len(pairs) < MIN_PAIRS or pairs["y"].nunique() < 2:
+        raise ValueError(
+            f"Se necesitan al menos {MIN_PAIRS} resultados con éxitos y fracasos "
+            f"(hay {len(pairs)}) / at least {MIN_PAIRS} outcomes of both kinds are needed."
+        )
+    people = people.assign(skills_text=people["skills_text"].fillna(""))
+    matcher: Matcher = matcher_factory(vacancies)
+    features = outcome_features(matcher, people, vacancies, pairs[["person_id", "vacancy_id"]])
+    y = pairs["y"].astype(int).to_numpy()
+    train_idx, test_idx = train_test_split(
+        np.arange(len(y)), test_size=0.25, random_state=seed, stratify=y
+    )
+    model = OutcomeModel().fit(features.iloc[train_idx], y[train_idx])
+    groups = people.set_index("person_id").loc[features["person_id"], ["nationality", "sex"]]
+    report = outcome_report(
+        model, features.iloc[test_idx], y[test_idx], groups.iloc[test_idx].fillna("?")
+    )
+    metrics = {
+        "pairs": len(y),
+        "held_out": report.n,
+        "base_rate": report.base_rate,
+        "brier": report.brier,
+        "log_loss": report.log_loss,
+        "roc_auc": _finite(report.roc_auc),
+        "weights": model.relevance_weights(),
+        "calibration": report.calibration.to_dict("records"),
+        "per_group": report.per_group.astype(object).to_dict("records"),
+    }
+    # Refit on every pair for use; the held-out report above says how well it does.
+    model = OutcomeModel().fit(features, y)
+    version = (
+        session.scalar(select(StoredModel.version).order_by(StoredModel.version.desc())) or 0
+    ) + 1
+    session.execute(update(StoredModel).values(active=False))
+    stored = StoredModel(
+        version=version,
+        created_by=user.username,
+        metrics=_json(metrics),
+        artifact=sio.dumps(model),
+        active=True,
+    )
+    session.add(stored)
+    session.flush()
+    return stored
+
+
+def _json(value):
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return _finite(float(value))
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def active_model(session: Session) -> tuple[int, OutcomeModel] | None:
+    """The active model version and the model, loaded with trusted types only."""
+    stored = session.scalar(select(StoredModel).where(StoredModel.active))
+    if stored is None:
+        return None
+    return stored.version, sio.loads(stored.artifact, trusted=TRUSTED)
