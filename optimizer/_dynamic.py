@@ -63,10 +63,13 @@ def simulate_season(
     options: PlanOptions | None = None,
     params: SolveParams | None = None,
     seed: int = 0,
+    price_positions: bool = False,
 ) -> SeasonResult:
     """Plan each week in turn; ``pool.capacity`` and ``pool.positions`` are a month's and
     refill at each month's start. ``history`` (indices into ``pool``, disjoint from the
-    weeks) is what the dynamic method samples future arrivals from."""
+    weeks) is what the dynamic method samples future arrivals from. Pricing job
+    positions too (``price_positions``) measured slightly worse on the synthetic season
+    (93.9% vs 95.0% of hindsight), so by default only capacity is priced."""
     options = options or PlanOptions()
     params = params or SolveParams(time_limit=10.0)
     rng = np.random.default_rng(seed)
@@ -86,6 +89,8 @@ def simulate_season(
             forecast = rng.choice(history, size=size, replace=False)
             now = pool.with_capacity(capacity, positions)
             priced = capacity_prices(now, batch, forecast, options)
+            if not price_positions:
+                priced = replace(priced, position_price=None)
             solution = make_plan(instance, priced, params).solution
         weekly.append(solution.expected_success)
         capacity, positions = _consume(instance, solution, capacity, positions)
