@@ -71,7 +71,7 @@ class EmbeddingCache:
         for s in np.unique(shard):
             mask = shard == s
             if mask.all():
-                np.take(shards[s], row, axis=0, out=out)
+                np.take(shards[s], row, axis=0, out=out, mode="clip")  # unbuffered
             else:
                 out[mask] = shards[s][row[mask]]
         return out
