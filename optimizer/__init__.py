@@ -12,12 +12,12 @@ from ._explain import (
     Explanation,
     FamilyExplanation,
     ResourceUsage,
-    city_values,
     explain,
     resource_label,
 )
 from ._formulation import Formulation, GroupShare, PlanOptions, build_formulation
 from ._frames import instance_from_frames
+from ._greedy import city_values
 from ._instance import NO_CITY, Instance
 from ._lp import Relaxation, relax
 from ._plan import Plan, diagnose, make_plan, plan_record

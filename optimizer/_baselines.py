@@ -7,12 +7,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from ._cpsat import Solution, SolveParams, build_model
-from ._explain import city_values
+from ._cpsat import Solution, SolveParams, build_model, solution_of_vector
 from ._formulation import PlanOptions, build_formulation
 from ._greedy import (
     assign_jobs,
-    expected_success,
+    city_values,
     place_families,
     plan_from_vector,
     plan_vector,
@@ -66,16 +65,6 @@ def evaluate(
 ) -> Solution:
     """A plan made elsewhere, scored with the optimizer's objective (no bound)."""
     form = build_formulation(instance, options)
-    z = plan_vector(form, instance, family_city, member_vacancy)
-    return Solution(
-        status="feasible",
-        objective=float(form.objective @ z),
-        bound=float("nan"),
-        gap=float("nan"),
-        solve_seconds=0.0,
-        build_seconds=0.0,
-        family_city=family_city,
-        member_vacancy=member_vacancy,
-        expected_success=expected_success(form, instance, z),
-        conflict_rows=np.zeros(0, dtype=np.int64),
+    return solution_of_vector(
+        form, instance, plan_vector(form, instance, family_city, member_vacancy)
     )

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._cpsat import Solution
-from ._formulation import Formulation, PlanOptions, RowKind, allowed_pairs, pair_values
+from ._formulation import Formulation, PlanOptions, RowKind, allowed_pairs
+from ._greedy import city_values
 from ._instance import NO_CITY, Instance
 from ._lp import Relaxation
 
@@ -50,21 +51,6 @@ class Explanation:
 
 def resource_label(resource: str) -> str:
     return RESOURCE_LABELS.get(resource, resource)
-
-
-def city_values(instance: Instance, options: PlanOptions) -> np.ndarray:
-    """(F, C) the most a family could bring to each city: its pair value plus, for each
-    working member, the best vacancy score there (competition for positions aside)."""
-    value = pair_values(instance, options)
-    if len(instance.edge_member):
-        n_c = instance.n_cities
-        best = np.zeros(instance.n_members * n_c)
-        np.maximum.at(best, instance.edge_member * n_c + instance.edge_city, instance.edge_score)
-        per_member = best.reshape(instance.n_members, n_c)
-        jobs = np.zeros_like(value)
-        np.add.at(jobs, instance.member_family, per_member)
-        value = value + jobs
-    return value
 
 
 def explain(

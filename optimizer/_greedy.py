@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._formulation import Formulation, PlanOptions, allowed_pairs
+from ._formulation import Formulation, PlanOptions, allowed_pairs, pair_values
 from ._instance import NO_CITY, Instance
 
 
@@ -82,6 +82,30 @@ def expected_success(form: Formulation, instance: Instance, z: np.ndarray) -> fl
     x, y = z[: form.n_pairs].astype(bool), z[form.n_pairs : form.n_vars].astype(bool)
     by_city = instance.family_city_score[form.pair_family[x], form.pair_city[x]].sum()
     return float(by_city + instance.edge_score[form.edge_index[y]].sum())
+
+
+def city_values(instance: Instance, options: PlanOptions) -> np.ndarray:
+    """(F, C) the most a family could bring to each city: its pair value plus, for each
+    working member, the best vacancy score there (competition for positions aside)."""
+    value = pair_values(instance, options)
+    if len(instance.edge_member):
+        n_c = instance.n_cities
+        best = np.zeros(instance.n_members * n_c)
+        np.maximum.at(best, instance.edge_member * n_c + instance.edge_city, instance.edge_score)
+        per_member = best.reshape(instance.n_members, n_c)
+        jobs = np.zeros_like(value)
+        np.add.at(jobs, instance.member_family, per_member)
+        value = value + jobs
+    return value
+
+
+def best_value_first(instance: Instance, options: PlanOptions) -> tuple[np.ndarray, np.ndarray]:
+    """A plan without any LP: families with the most to gain first, each to its most
+    valuable city with room; then jobs by score."""
+    value = city_values(instance, options)
+    order = np.argsort(-value.max(axis=1), kind="stable")
+    family_city = place_families(instance, options, order, value)
+    return family_city, assign_jobs(instance, family_city)
 
 
 def round_relaxation(

@@ -15,13 +15,15 @@ from ._cpsat import (
     Solution,
     SolveParams,
     build_model,
+    is_feasible,
     restrict,
     set_hint,
+    solution_of_vector,
     solve,
 )
 from ._explain import Explanation, describe_conflicts, explain
 from ._formulation import PlanOptions
-from ._greedy import plan_vector, round_relaxation
+from ._greedy import best_value_first, plan_vector, round_relaxation
 from ._instance import NO_CITY, Instance
 from ._lp import Relaxation, relax
 
@@ -70,6 +72,7 @@ def make_plan(
     model, formulation = build_model(instance, options)
     lp = None
     lp_bound = np.inf
+    hint = None
     if relaxation:
         lp = relax(instance, options, formulation, time_limit=LP_SHARE * params.time_limit)
         lp_bound = lp.bound if np.isfinite(lp.bound) else np.inf
@@ -84,8 +87,18 @@ def make_plan(
             found = float(formulation.objective @ hint)
             report(Progress(found, lp_bound, abs(lp_bound - found) / max(1.0, abs(found)), 0.0))
             set_hint(model, hint)
+    if hint is None:
+        hint = plan_vector(formulation, instance, *best_value_first(instance, options))
+        set_hint(model, hint)
     remaining = max(params.time_limit - (time.perf_counter() - start), 1.0)
     solution = solve(model, replace(params, time_limit=remaining), known_bound=lp_bound)
+    if not solution.has_plan and hint is not None and is_feasible(formulation, hint):
+        # CP-SAT ran out of time before reading its starting plan back (a loaded
+        # machine, a very large batch): the rounded LP plan is valid, so return it.
+        solution = solution_of_vector(
+            formulation, instance, hint, bound=lp_bound, seconds=solution.solve_seconds,
+            build_seconds=solution.build_seconds,
+        )  # fmt: skip
     conflicts: tuple[str, ...] = ()
     if solution.status == "infeasible":
         conflicts = diagnose(instance, options, params)

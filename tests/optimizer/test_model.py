@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -210,3 +212,23 @@ def test_large_batch_path_gives_a_valid_plan_and_a_true_bound(make_instance, che
         optimum = highs_optimum(instance, options)
         assert solution.objective <= optimum + 1e-6
         assert solution.bound >= optimum - 1e-6
+
+
+def test_plan_in_hand_is_returned_when_cp_sat_runs_out_of_time(make_instance, check, monkeypatch):
+    """If CP-SAT stops before reading back any plan, the rounded LP plan (checked row by
+    row) is returned with the LP bound instead of nothing."""
+    from arraigo.optimizer import _plan, make_plan
+
+    real_solve = _plan.solve
+
+    def out_of_time(model, params, **kwargs):
+        found = real_solve(model, params, **kwargs)
+        return replace(found, status="unknown")
+
+    monkeypatch.setattr(_plan, "solve", out_of_time)
+    instance = make_instance(70, families=25, vacancies=8)
+    solution = make_plan(instance, PlanOptions(), FAST).solution
+    assert solution.status in ("feasible", "optimal")
+    assert check(instance, PlanOptions(), solution) == []
+    assert solution.bound >= highs_optimum(instance, PlanOptions()) - 1e-6
+    assert solution.objective <= solution.bound
