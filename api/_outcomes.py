@@ -69,15 +69,19 @@ def _finite(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def train(session: Session, matcher_factory, user: User, seed: int = 0) -> StoredModel:
-    """Fit a new outcome model version on every known outcome; it becomes the active one.
+def fit_outcome_model(
+    matcher: Matcher,
+    people: pd.DataFrame,
+    vacancies: pd.DataFrame,
+    pairs: pd.DataFrame,
+    seed: int = 0,
+) -> tuple[OutcomeModel, dict]:
+    """Fit on ``pairs`` (person_id, vacancy_id, y); report on a held-out quarter.
 
-    Raises ValueError when there are too few outcomes, or only one kind of them.
+    Returns the model refitted on every pair, and its held-out metrics: Brier score,
+    log loss, ROC AUC, calibration bins, error per nationality and sex (never features),
+    and the matcher weights learned. Raises ValueError when outcomes are too few.
     """
-    pairs = training_pairs(session, now().date())
-    people, vacancies = current_frame(session, "people"), current_frame(session, "vacancies")
-    if people is None or vacancies is None:
-        raise ValueError("No people or vacancies stored: nothing to learn from.")
     pairs = pairs[
         pairs["person_id"].isin(people["person_id"])
         & pairs["vacancy_id"].isin(vacancies["vacancy_id"])
@@ -88,7 +92,6 @@ def train(session: Session, matcher_factory, user: User, seed: int = 0) -> Store
             f"(hay {len(pairs)}) / at least {MIN_PAIRS} outcomes of both kinds are needed."
         )
     people = people.assign(skills_text=people["skills_text"].fillna(""))
-    matcher: Matcher = matcher_factory(vacancies)
     features = outcome_features(matcher, people, vacancies, pairs[["person_id", "vacancy_id"]])
     y = pairs["y"].astype(int).to_numpy()
     train_idx, test_idx = train_test_split(
@@ -111,15 +114,25 @@ def train(session: Session, matcher_factory, user: User, seed: int = 0) -> Store
         "per_group": report.per_group.astype(object).to_dict("records"),
     }
     # Refit on every pair for use; the held-out report above says how well it does.
-    model = OutcomeModel().fit(features, y)
-    version = (
-        session.scalar(select(StoredModel.version).order_by(StoredModel.version.desc())) or 0
-    ) + 1
+    return OutcomeModel().fit(features, y), _json(metrics)
+
+
+def train(session: Session, matcher_factory, user: User, seed: int = 0) -> StoredModel:
+    """Fit a new outcome model version on every known outcome; it becomes the active one.
+
+    Raises ValueError when there are too few outcomes, or only one kind of them.
+    """
+    people, vacancies = current_frame(session, "people"), current_frame(session, "vacancies")
+    if people is None or vacancies is None:
+        raise ValueError("No people or vacancies stored: nothing to learn from.")
+    pairs = training_pairs(session, now().date())
+    model, metrics = fit_outcome_model(matcher_factory(vacancies), people, vacancies, pairs, seed)
+    latest = session.scalar(select(StoredModel.version).order_by(StoredModel.version.desc()))
     session.execute(update(StoredModel).values(active=False))
     stored = StoredModel(
-        version=version,
+        version=(latest or 0) + 1,
         created_by=user.username,
-        metrics=_json(metrics),
+        metrics=metrics,
         artifact=sio.dumps(model),
         active=True,
     )

@@ -17,6 +17,7 @@ from arraigo.matching import (
     CachedEncoder,
     EmbeddingCache,
     Matcher,
+    OutcomeModel,
     TaxonomyNormaliser,
     esco_labels,
     load_esco_occupations,
@@ -53,26 +54,35 @@ def matcher_for(vacancies: pd.DataFrame, weights: dict[str, float] | None = None
     return matcher.fit(vacancies)
 
 
+def success_scores(
+    matcher: Matcher,
+    people: pd.DataFrame,
+    vacancies: pd.DataFrame,
+    model: tuple[int, OutcomeModel] | None = None,
+    candidates: int = CANDIDATES_PER_MEMBER,
+) -> tuple[pd.DataFrame | None, str]:
+    """(person_id, vacancy_id, score) for working-age people over their best eligible
+    vacancies, and where the scores come from (``model`` is (version, model))."""
+    members = people[people["age"].between(*WORKING_AGE)]
+    if members.empty or vacancies is None or vacancies.empty:
+        return None, "none: no working-age members or no vacancies"
+    members = members.assign(skills_text=members["skills_text"].fillna(""))
+    ranked = matcher.rank_vacancies(members, candidates)
+    pairs = ranked.loc[ranked["eligible"].astype(bool), ["person_id", "vacancy_id", "score"]]
+    pairs = pairs.reset_index(drop=True)
+    if model is None:
+        return pairs, "matching score (hybrid, uncalibrated; no outcome model trained yet)"
+    version, estimator = model
+    features = outcome_features(matcher, members, vacancies, pairs[["person_id", "vacancy_id"]])
+    pairs["score"] = estimator.predict_proba(features)[:, 1]
+    return pairs, f"outcome model v{version}: P(hired and employed at 90 days)"
+
+
 def member_vacancy_scores(session: Session, dataset: Dataset) -> tuple[pd.DataFrame | None, str]:
-    """(person_id, vacancy_id, score) for the batch's working-age members, and its source."""
+    """Scores for a batch, from the service's active outcome model when there is one."""
     if dataset.vacancies is None or dataset.vacancies.empty:
         return None, "none: no vacancies in the batch"
-    people = dataset.people
-    members = people[people["age"].between(*WORKING_AGE)]
-    if members.empty:
-        return None, "none: no working-age members"
-    members = members.assign(skills_text=members["skills_text"].fillna(""))
     active = active_model(session)
     weights = active[1].relevance_weights() if active else None
     matcher = matcher_for(dataset.vacancies, weights)
-    ranked = matcher.rank_vacancies(members, CANDIDATES_PER_MEMBER)
-    pairs = ranked.loc[ranked["eligible"].astype(bool), ["person_id", "vacancy_id", "score"]]
-    pairs = pairs.reset_index(drop=True)
-    if active is None:
-        return pairs, "matching score (hybrid, uncalibrated; no outcome model trained yet)"
-    version, model = active
-    features = outcome_features(
-        matcher, members, dataset.vacancies, pairs[["person_id", "vacancy_id"]]
-    )
-    pairs["score"] = model.predict_proba(features)[:, 1]
-    return pairs, f"outcome model v{version}: P(hired and employed at 90 days)"
+    return success_scores(matcher, dataset.people, dataset.vacancies, active)

@@ -1,6 +1,7 @@
 """The ``arraigo`` command line: generate, validate, demo (and the commands of the
 matching and planning engines)."""
 
+import datetime as dt
 import json
 import os
 import sys
@@ -206,25 +207,80 @@ def print_summary(dataset: Dataset) -> None:
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Carpeta de salida.")] = Path("arraigo-demo"),
-    families: Annotated[int, typer.Option("--families", min=1)] = 300,
+    families: Annotated[int, typer.Option("--families", min=1)] = 200,
+    history: Annotated[
+        int, typer.Option("--history", min=50, help="Familias de la cohorte pasada.")
+    ] = 300,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=1)] = 30.0,
     seed: Annotated[int, typer.Option("--seed")] = 7,
 ) -> None:
-    """Demostración completa sin conexión: genera un escenario, lo valida y lo resume.
+    """Demostración completa sin conexión: escenario, modelo, vacantes, plan e informe.
 
-    Offline demo: generate a scenario, validate it from disk and summarise it.
+    Offline demo: generate a scenario and a past cohort, validate them from disk, train
+    the outcome model, match people to vacancies, plan the relocation, compare with
+    the baselines and write report.html.
     """
+    from arraigo.api._demo import run_demo
+    from arraigo.api._report import render
+
     console.rule("[bold]Arraigo: demostración / demo")
-    console.print(f"1. Generando {families} familias (semilla {seed}) en {out}/ ...")
+    console.print(f"1. Generando {families} familias y una cohorte pasada en {out}/ ...")
     generate_scenario(families, seed=seed).write(out)
+    generate_history(history, seed=seed).write(out / "history")
     console.print("2. Validando los archivos / validating the files ...")
-    dataset = load_or_exit(out, require=("people", "families", "destinations", "vacancies"))
+    current = load_or_exit(out, require=("people", "families", "destinations", "vacancies"))
+    past = load_or_exit(out / "history", require=("people", "vacancies", "outcomes"))
     console.print(
-        f"   OK: {len(dataset.people)} personas, {len(dataset.families)} familias, "
-        f"{len(dataset.destinations)} destinos, {len(dataset.vacancies)} vacantes"
+        f"   OK: {len(current.people)} personas, {len(current.families)} familias, "
+        f"{len(current.destinations)} destinos, {len(current.vacancies)} vacantes; "
+        f"{len(past.outcomes)} resultados pasados"
     )
-    console.print("3. Resumen / summary")
-    print_summary(dataset)
+    print_summary(current)
+    console.print("3. Motor / engine")
+    result = run_demo(
+        current,
+        past,
+        time_limit=time_limit,
+        seed=seed,
+        say=lambda text: console.print(f"   {text} ..."),
+    )
+    result.matches[["person_id", "rank", "vacancy_id", "score", "reason"]].to_csv(
+        out / "matches.csv", index=False
+    )
+    record = {**result.plan, "baselines": result.baselines, "score_source": result.score_source}
+    (out / "plan.json").write_text(
+        json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    report = out / "report.html"
+    report.write_text(render(current, result, dt.date.today()), encoding="utf-8")
+    print_demo_summary(result)
+    console.print(f"Archivos / files: {out / 'matches.csv'}, {out / 'plan.json'}, {report}")
     console.print("This service uses the ESCO classification of the European Commission.")
+
+
+def print_demo_summary(result) -> None:
+    """Model quality, the plan against the baselines, and what each step took."""
+    metrics = result.model_metrics
+    console.print(
+        f"   Modelo de resultados: Brier {metrics['brier']:.3f}, AUC {metrics['roc_auc'] or 0:.3f} "
+        f"({metrics['held_out']} colocaciones no vistas)"
+    )
+    plan = result.plan
+    placed = sum(1 for f in plan["families"] if f["city"])
+    console.print(
+        f"   Plan: {plan['status']}, {placed} de {len(plan['families'])} familias reubicadas, "
+        f"brecha {100 * (plan['gap'] or 0):.2f}%"
+    )
+    table = Table(title="Empleos esperados a 90 días / expected jobs kept at 90 days")
+    table.add_column("método / method")
+    table.add_column("empleos", justify="right")
+    for name, value in result.baselines.items():
+        table.add_row(name, f"{value:.1f}")
+    console.print(table)
+    console.print(
+        "   Tiempos / times: "
+        + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in result.seconds.items())
+    )
 
 
 users_app = typer.Typer(help="Usuarios del servicio / service users.", no_args_is_help=True)

@@ -10,6 +10,7 @@ from ._dataset import Dataset
 from ._io import kind_of, write_table
 from ._messages import Problem
 from ._scenario import (
+    base_map,
     generate_history,
     generate_scenario,
     reference_destinations,
@@ -58,6 +59,7 @@ __all__ = [
     "PersonRow",
     "Problem",
     "VacancyRow",
+    "base_map",
     "city_summary",
     "derive_use",
     "generate_history",

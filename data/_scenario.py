@@ -169,6 +169,13 @@ def reference_origins() -> pd.DataFrame:
     return frame
 
 
+def base_map() -> str:
+    """TopoJSON of North America (land, coasts, borders) for maps drawn offline; plotly
+    reads it as ``window.PlotlyGeoAssets.topojson["north-america_110m"]``."""
+    path = resources.files("arraigo.data") / "reference" / "north-america_110m.json"
+    return path.read_text(encoding="utf-8")
+
+
 @cache
 def _trades() -> pd.DataFrame:
     return _reference("trades.csv")

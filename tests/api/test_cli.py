@@ -79,8 +79,29 @@ def test_generate_writes_other_formats_that_validate(tmp_path, file_format):
     assert run("validate", str(out)).returncode == 0
 
 
-def test_demo_runs_offline_and_prints_the_summary(tmp_path):
-    result = run("demo", "--out", str(tmp_path / "demo"), "--families", "60", cwd=tmp_path)
+def test_demo_runs_offline_end_to_end_and_beats_first_come_first_served(tmp_path):
+    out = tmp_path / "demo"
+    result = run(
+        "demo",
+        "--out",
+        str(out),
+        "--families",
+        "40",
+        "--history",
+        "120",
+        "--time-limit",
+        "5",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
-    assert "Saltillo" in result.stdout
-    assert "ESCO" in result.stdout
+    assert "Saltillo" in result.stdout and "ESCO" in result.stdout
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert plan["status"] in ("optimal", "feasible")
+    assert plan["baselines"]["arraigo"] >= plan["baselines"]["first_come_first_served"]
+    assert plan["score_source"].startswith("outcome model")
+    matches = (out / "matches.csv").read_text(encoding="utf-8").splitlines()
+    assert matches[0] == "person_id,rank,vacancy_id,score,reason"
+    report = (out / "report.html").read_text(encoding="utf-8")
+    # The base map travels inside the report: plotly needs no internet to draw it.
+    assert 'window.PlotlyGeoAssets = {topojson: {"north-america_110m": {"type":"Topology"' in report
+    assert "This service uses the ESCO classification" in report
