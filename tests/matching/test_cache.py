@@ -70,3 +70,13 @@ def test_keys_ending_in_zero_bytes_survive_a_reload(tmp_path, monkeypatch):
     again = CachedEncoder(CountingEncoder(), EmbeddingCache(tmp_path))
     again.encode(["ab", "cd"])
     assert again.n_encoded == 0
+
+
+def test_default_cache_dir_follows_the_environment(monkeypatch, tmp_path):
+    from arraigo.matching import default_cache_dir
+
+    monkeypatch.setenv("ARRAIGO_CACHE_DIR", str(tmp_path / "mine"))
+    assert default_cache_dir() == tmp_path / "mine"
+    monkeypatch.delenv("ARRAIGO_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_cache_dir() == tmp_path / "arraigo" / "embeddings"

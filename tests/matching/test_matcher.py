@@ -174,3 +174,9 @@ def test_chunked_ranking_equals_one_pass_and_reports_progress(matcher, ranked):
 def test_no_people_gives_an_empty_table_with_the_columns(matcher):
     empty = matcher.rank_vacancies(PEOPLE.iloc[:0], top_k=3)
     assert empty.empty and tuple(empty.columns) == MATCH_COLUMNS
+
+
+def test_postings_with_only_short_words_still_rank(encoder, taxonomy):
+    vacancies = pd.DataFrame({"vacancy_id": ["a", "b"], "title": ["TI", "Aux"]})
+    ranked = Matcher(encoder=encoder, taxonomy=taxonomy).fit(vacancies).rank_vacancies(PEOPLE, 1)
+    assert len(ranked) == 4 and (ranked["gaps"] == "").all()
