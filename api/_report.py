@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from jinja2 import Environment, select_autoescape
 
 from arraigo.data import Dataset, base_map, reference_origins
+from arraigo.optimizer import resource_label
 
 from ._demo import DemoResult
 
@@ -17,14 +18,6 @@ from ._demo import DemoResult
 GEO_ASSETS = (
     '<script>window.PlotlyGeoAssets = {{topojson: {{"north-america_110m": {topojson}}}}};</script>'
 )
-RESOURCE_LABELS = {
-    "housing_units": "vivienda",
-    "school_preescolar": "preescolar",
-    "school_primaria": "primaria",
-    "school_secundaria": "secundaria",
-    "school_bachillerato": "bachillerato",
-    "health_slots": "salud",
-}
 BASELINE_LABELS = {
     "arraigo": "Arraigo (reubicación y empleo juntos)",
     "location_only": "Solo ubicación (estilo Annie MOORE / GeoMatch)",
@@ -100,7 +93,7 @@ def capacity_chart(plan: dict[str, Any]) -> go.Figure:
     figure.add_trace(
         go.Heatmap(
             z=share.to_numpy(),
-            x=[RESOURCE_LABELS.get(r, r) for r in share.columns],
+            x=[resource_label(r) for r in share.columns],
             y=share.index,
             text=labels.to_numpy(),
             texttemplate="%{text}",
