@@ -12,6 +12,7 @@ noise. They are benchmark inputs, never used by the product.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -245,10 +246,13 @@ def main() -> None:
         markdown_table(header_b, baselines),
         "### Proof of quality: Arraigo vs HiGHS (`scipy.optimize.milp`), 30 s each",
         markdown_table(header_q, quality),
-        f"Machine: {machine()}",
+        f"Machine: {machine()} Load average when the run started: {LOAD:.1f} "
+        "(other jobs shared the 2 cores).",
     ])  # fmt: skip
     write_section("optimizer", body)
 
+
+LOAD = os.getloadavg()[0]
 
 if __name__ == "__main__":
     main()

@@ -13,6 +13,7 @@ the rest of the month and charges capacity at the LP duals (bid prices).
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import replace
@@ -85,12 +86,15 @@ def main() -> None:
         "samples for the rest of the month. Hindsight: each month planned knowing all "
         "its arrivals (the bound column is its proven upper bound).",
         markdown_table(HEADER, rows),
-        f"Machine: {machine()}",
+        f"Machine: {machine()} Load average when the run started: {LOAD:.1f} "
+        "(other jobs shared the 2 cores).",
     ])  # fmt: skip
     write_section("optimizer-dynamic", body)
 
 
 HEADER = ["capacity vs demand", "method", "expected jobs", "vs hindsight", "bound", "seconds"]
+
+LOAD = os.getloadavg()[0]
 
 if __name__ == "__main__":
     main()
