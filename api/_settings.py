@@ -17,8 +17,9 @@ class Settings(BaseSettings):
     cookie_secure: bool = True
     # Groups smaller than this are suppressed in exports for partners.
     min_group_size: int = 5
-    # Where the matching engine keeps its embedding cache.
-    cache_dir: str = ".arraigo-cache"
+    # Where the matching engine keeps its embedding cache (default: the engine's own,
+    # ~/.cache/arraigo/embeddings).
+    cache_dir: str | None = None
 
 
 @cache
