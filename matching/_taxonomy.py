@@ -81,7 +81,11 @@ class TaxonomyNormaliser(BaseEstimator):
     Parameters: ``encoder`` embeds texts and labels; ``embed_kinds``/``embed_langs``
     choose which labels are embedded (all labels are in the TF-IDF index);
     ``embedding_weight`` is the share of the embedding similarity in the fused score
-    (the rest is TF-IDF); ``ngram_range`` sets the character n-grams.
+    (the rest is TF-IDF); ``ngram_range`` sets the character n-grams;
+    ``containment_weight`` is the share, in the lexical similarity, of how much of a
+    label the text contains (idf-weighted n-grams): a profile clause such as "soldador
+    de estructuras metálicas" names the short label "soldador" in full, which the
+    cosine alone undervalues next to longer labels sharing more words.
     """
 
     def __init__(
@@ -91,12 +95,14 @@ class TaxonomyNormaliser(BaseEstimator):
         embed_langs: tuple[str, ...] = ("es", "fr"),
         embedding_weight: float = 0.5,
         ngram_range: tuple[int, int] = (3, 5),
+        containment_weight: float = 0.5,
     ) -> None:
         self.encoder = encoder
         self.embed_kinds = embed_kinds
         self.embed_langs = embed_langs
         self.embedding_weight = embedding_weight
         self.ngram_range = ngram_range
+        self.containment_weight = containment_weight
 
     def fit(self, labels: pd.DataFrame, y: None = None) -> "TaxonomyNormaliser":
         occupations = (
@@ -114,7 +120,18 @@ class TaxonomyNormaliser(BaseEstimator):
         self.vectorizer_ = TfidfVectorizer(
             analyzer="char_wb", ngram_range=self.ngram_range, sublinear_tf=True, dtype=np.float32
         )
-        self.label_matrix_ = self.vectorizer_.fit_transform(fold_all(labels["label"])).T.tocsr()
+        folded = fold_all(labels["label"])
+        self.label_matrix_ = self.vectorizer_.fit_transform(folded).T.tocsr()
+        # Each label's n-grams weighted by idf, summing to 1: text @ this = containment.
+        presence = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=self.ngram_range,
+            vocabulary=self.vectorizer_.vocabulary_,
+            binary=True,
+            norm="l1",
+            dtype=np.float32,
+        )
+        self.label_share_ = presence.fit_transform(folded).T.tocsr()
         self.lexical_occ_, self.lexical_starts_ = np.unique(labels["occ"], return_index=True)
 
         embedded = labels[
@@ -153,6 +170,10 @@ class TaxonomyNormaliser(BaseEstimator):
         for start in range(0, len(texts), block):
             stop = start + block
             lex = (lexical[start:stop] @ self.label_matrix_).toarray()
+            if self.containment_weight:
+                present = (lexical[start:stop] != 0).astype(np.float32)
+                contained = (present @ self.label_share_).toarray()
+                lex = (1 - self.containment_weight) * lex + self.containment_weight * contained
             out[start:stop, self.lexical_occ_] = (1 - weight) * _max_per_group(
                 lex, self.lexical_starts_
             )

@@ -1,3 +1,5 @@
+import pytest
+
 from arraigo.matching import ATTRIBUTION, TaxonomyNormaliser, esco_labels
 
 
@@ -33,3 +35,16 @@ def test_predict_returns_esco_ids(taxonomy):
     ids = taxonomy.predict(["soldador"])
     assert ids[0] in set(taxonomy.occupations_["esco_id"])
     assert "ESCO" in ATTRIBUTION
+
+
+def test_label_containment_favours_the_trade_a_long_clause_names(occupations):
+    labels = esco_labels(occupations)
+    clause = ["soldador de estructuras metálicas en planta"]
+    top = {}
+    for weight in (0.0, 1.0):
+        model = TaxonomyNormaliser(encoder=None, embedding_weight=0.0, containment_weight=weight)
+        positions, scores = model.fit(labels).kneighbors(clause, 1)
+        top[weight] = (model.occupations_["isco"].iloc[positions[0, 0]], float(scores[0, 0]))
+    # The label "soldador" lies whole inside the clause: full containment, ISCO 7212.
+    assert top[1.0] == ("7212", pytest.approx(1.0))
+    assert top[0.0][1] < 0.8
