@@ -5,6 +5,7 @@ from importlib.metadata import version
 
 from fastapi import FastAPI
 
+from . import pages
 from ._db import make_engine, session_factory, upgrade
 from ._jobs import PlanRunner, recover
 from ._settings import Settings, get_settings
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         models,
         monitoring,
         audit,
+        pages,
     )
     for module in routers:
         app.include_router(module.router)

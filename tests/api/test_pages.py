@@ -1,0 +1,120 @@
+"""The pages without a browser: who may see what, the session cookie, and English for
+every Spanish text the pages show."""
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from arraigo.api import pages
+from arraigo.optimizer import resource_label
+
+from .conftest import PASSWORD
+
+TEMPLATES = Path(pages.__file__).parent / "templates"
+PAGE_PATHS = ("/", "/data", "/candidates", "/plans", "/placements", "/monitoring")
+
+
+def signed_in(app, role: str) -> TestClient:
+    client = TestClient(app, follow_redirects=False)
+    response = client.post("/sign-in", data={"username": role, "password": PASSWORD})
+    assert response.status_code == 303, response.text
+    return client
+
+
+@pytest.mark.parametrize("path", PAGE_PATHS)
+def test_an_anonymous_visitor_is_sent_to_sign_in(anonymous, path):
+    response = anonymous.get(path, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].split("?")[0].endswith("/sign-in")
+
+
+def test_the_session_cookie_is_httponly_lax_and_secure_when_configured(app):
+    client = TestClient(app, follow_redirects=False)
+    response = client.post(
+        "/sign-in", data={"username": "admin", "password": PASSWORD, "next": "/plans"}
+    )
+    assert response.headers["location"] == "/plans"
+    cookie = response.headers["set-cookie"].lower()
+    assert "arraigo_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    assert "secure" not in cookie, "the test app runs with cookie_secure=False"
+    app.state.settings = app.state.settings.model_copy(update={"cookie_secure": True})
+    response = client.post("/sign-in", data={"username": "admin", "password": PASSWORD})
+    assert "secure" in response.headers["set-cookie"].lower()
+
+
+def test_sign_in_never_redirects_to_another_site(app):
+    client = TestClient(app, follow_redirects=False)
+    response = client.post(
+        "/sign-in", data={"username": "admin", "password": PASSWORD, "next": "//evil.example"}
+    )
+    assert response.headers["location"] == "/"
+
+
+def test_signing_out_revokes_the_token(app):
+    client = signed_in(app, "relocation_staff")
+    token = client.cookies["arraigo_session"]
+    assert client.get("/plans").status_code == 200
+    client.post("/sign-out")
+    api = TestClient(app)
+    response = api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("admin", {"/data", "/candidates", "/plans", "/placements", "/monitoring"}),
+        ("relocation_staff", {"/data", "/candidates", "/plans", "/placements", "/monitoring"}),
+        ("employment_officer", {"/data", "/candidates", "/placements", "/monitoring"}),
+        ("partner", {"/monitoring"}),
+    ],
+)
+def test_each_role_reaches_only_its_pages(app, role, allowed):
+    client = signed_in(app, role)
+    for path in PAGE_PATHS[1:]:
+        response = client.get(path)
+        assert response.status_code == (200 if path in allowed else 403), (role, path)
+        if response.status_code == 403:
+            assert "Su rol no permite ver esta página." in response.text
+
+
+def test_pages_are_spanish_by_default_and_english_on_request(app):
+    client = signed_in(app, "partner")
+    assert "Monitoreo del programa" in client.get("/monitoring").text
+    client.get("/language/en?next=/monitoring")
+    page = client.get("/monitoring").text
+    assert "Programme monitoring" in page and 'lang="en"' in page
+    assert "This service uses the ESCO classification of the European Commission." in page
+
+
+def _spanish_texts() -> set[str]:
+    """Every text the pages pass through the translator."""
+    texts = set()
+    for template in TEMPLATES.glob("*.html"):
+        texts |= {m[1] for m in re.findall(r"""_\((["'])(.*?)\1\)""", template.read_text())}
+    source = Path(pages.__file__).read_text()
+    texts |= set(re.findall(r'_\("([^"]+)"\)', source))
+    texts |= set(re.findall(r'detail="([^"]+)"', source))
+    texts |= set(re.findall(r'error="([^"]+)"', source))
+    texts |= {label for _path, label, _roles in pages.PAGES}
+    texts |= set(pages.LABELS.values())
+    resources = ("housing_units", "school_preescolar", "school_primaria")
+    resources += ("school_secundaria", "school_bachillerato", "health_slots")
+    texts |= {resource_label(r) for r in resources}
+    return texts
+
+
+def test_every_spanish_text_has_its_english():
+    english = pages._english()
+    missing = sorted(t for t in _spanish_texts() if t not in english)
+    assert not missing, f"add to api/templates/en.txt: {missing}"
+
+
+def test_plotly_and_the_map_outline_are_served_by_the_app(app):
+    client = signed_in(app, "partner")
+    script = client.get("/static/plotly.min.js")
+    assert script.status_code == 200 and b"plotly" in script.content[:2000].lower()
+    assert client.get("/static/north-america_110m.json").json()["type"] == "Topology"
+    assert client.get("/static/..%2Fpages.py").status_code == 404

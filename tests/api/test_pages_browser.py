@@ -1,0 +1,320 @@
+"""The pages as a person uses them: a real server on a loopback port, Debian's Chromium
+driven by Playwright. Staff upload a broken file and read its errors, import good
+files, plan a batch, review and approve it; an officer records a status; a partner
+sees the dashboard without a single name. Screenshots go to test-artifacts/pages/.
+
+Skipped only where Chromium is absent on a laptop; CI installs it (.ci/run), and
+there a missing browser fails instead of skipping.
+"""
+
+import csv
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from arraigo.api._security import create_user
+from arraigo.api._settings import Settings
+from arraigo.api.app import create_app
+from arraigo.data import generate_scenario, write_table
+
+from .conftest import CORPUS, PASSWORD, ROLES, _database_url
+
+CHROMIUM = os.environ.get("ARRAIGO_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "pages"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
+    pytest.skip(f"no Chromium at {CHROMIUM} (CI installs it)", allow_module_level=True)
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """The real app under uvicorn in a thread. Cookies are Secure (the default): Chromium
+    accepts them from http://127.0.0.1, a secure context."""
+    import uvicorn
+
+    folder = tmp_path_factory.mktemp("pages")
+    urls = _database_url(folder)
+    database_url = next(urls)
+    app = create_app(Settings(database_url=database_url, cache_dir=str(folder / "cache")))
+    with app.state.sessions() as session:
+        for role in ROLES:
+            create_user(session, role, role, PASSWORD)
+        session.commit()
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    uvi = uvicorn.Server(config)
+    thread = threading.Thread(target=uvi.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not uvi.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uvi.should_exit = True
+    thread.join(timeout=10)
+    app.state.engine.dispose()
+    for _rest in urls:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with playwright_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory) -> Path:
+    """A small generated batch, written as the CSV files staff would upload."""
+    folder = tmp_path_factory.mktemp("scenario")
+    dataset = generate_scenario(families=36, seed=3)
+    for kind in ("destinations", "families", "people", "vacancies"):
+        write_table(getattr(dataset, kind), folder / f"{kind}.csv")
+    return folder
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(browser, server: str, role: str, **context):
+    page = browser.new_page(**context)
+    page.goto(f"{server}/")
+    assert "/sign-in" in page.url, "an anonymous visitor is sent to sign in"
+    page.get_by_label("Usuario").fill(role)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+    return page
+
+
+def test_wrong_password_is_refused_and_anonymous_visitors_sign_in_first(browser, server):
+    page = browser.new_page()
+    page.goto(f"{server}/plans")
+    assert page.url.startswith(f"{server}/sign-in")
+    page.get_by_label("Usuario").fill("admin")
+    page.get_by_label("Contraseña").fill("not-the-password")
+    page.get_by_role("button", name="Entrar").click()
+    assert page.get_by_role("alert").inner_text() == "Usuario o contraseña incorrectos."
+    shot(page, "01-sign-in-refused")
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(f"{server}/plans")  # back to the page first asked for
+    cookie = next(c for c in page.context.cookies() if c["name"] == "arraigo_session")
+    assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Lax"
+    page.get_by_role("button", name="Cerrar sesión").click()
+    page.wait_for_url("**/sign-in")
+    page.goto(f"{server}/plans")
+    assert "/sign-in" in page.url, "signing out ends the session"
+    page.close()
+
+
+def test_each_role_sees_its_own_navigation(browser, server):
+    expected = {
+        "admin": ["Datos", "Candidatos", "Planes", "Reubicaciones", "Monitoreo"],
+        "relocation_staff": ["Datos", "Candidatos", "Planes", "Reubicaciones", "Monitoreo"],
+        "employment_officer": ["Datos", "Candidatos", "Reubicaciones", "Monitoreo"],
+        "partner": ["Monitoreo"],
+    }
+    for role, links in expected.items():
+        page = sign_in(browser, server, role)
+        nav = page.get_by_role("navigation", name="Secciones")
+        assert nav.get_by_role("link").all_inner_texts() == links
+        page.close()
+
+
+@pytest.mark.parametrize(
+    "case", ["many_faults_at_once", "excel_age_too_high", "unknown_family", "not_utf8"]
+)
+def test_a_broken_file_shows_each_error_by_row_and_column(browser, server, case):
+    """Each case is the good set with one file broken: all are uploaded together."""
+    folder = CORPUS / "broken" / case
+    broken = [p for p in sorted(folder.iterdir()) if p.name != "expected.csv"]
+    good = [
+        p for p in sorted((CORPUS / "good").iterdir()) if p.stem not in {b.stem for b in broken}
+    ]
+    files = [str(p) for p in broken + good]
+    with open(folder / "expected.csv", encoding="utf-8") as handle:
+        expected = list(csv.DictReader(handle))
+    page = sign_in(browser, server, "relocation_staff")
+    page.goto(f"{server}/data")
+    page.get_by_label("Archivos", exact=True).set_input_files(files)
+    page.get_by_role("button", name="Revisar").click()
+    table = page.locator("#problems")
+    table.wait_for()
+    rows = [r.locator("td").all_inner_texts() for r in table.locator("tbody tr").all()]
+    for problem in expected:
+        assert any(
+            r[0] == problem["file"]
+            and r[1] == problem["row"]
+            and r[2] == (problem["column"] or "—")
+            for r in rows
+        ), f"{problem} not shown in {rows}"
+    assert page.get_by_role("button", name="Confirmar la importación").count() == 0
+    shot(page, f"02-data-broken-{case}")
+    page.close()
+
+
+def test_staff_import_plan_review_and_approve(browser, server, scenario):
+    page = sign_in(browser, server, "relocation_staff")
+    page.goto(f"{server}/data")
+    # The good corpus first: checked, then confirmed.
+    page.get_by_label("Archivos", exact=True).set_input_files(
+        sorted(str(p) for p in (CORPUS / "good").glob("*.csv"))
+    )
+    page.get_by_role("button", name="Revisar").click()
+    assert "Sin errores" in page.get_by_role("status").inner_text()
+    page.get_by_role("button", name="Confirmar la importación").click()
+    assert "Importación guardada" in page.get_by_role("status").inner_text()
+    # Then a generated batch of 36 families.
+    page.get_by_label("Archivos", exact=True).set_input_files(
+        sorted(str(p) for p in scenario.glob("*.csv"))
+    )
+    page.get_by_role("button", name="Revisar").click()
+    page.get_by_role("button", name="Confirmar la importación").click()
+    assert "Importación guardada" in page.get_by_role("status").inner_text()
+    assert page.locator("#capacity tbody tr").count() >= 10
+    shot(page, "03-data-imported")
+
+    page.get_by_role("navigation").get_by_role("link", name="Planes").click()
+    assert page.locator("input[name=families]:checked").count() == 40
+    page.get_by_label("Tiempo máximo de cálculo (segundos)").fill("8")
+    shot(page, "04-plan-new")
+    page.get_by_role("button", name="Calcular el plan").click()
+    page.locator("#plan-status").wait_for()
+    shot(page, "05-plan-running")
+    page.get_by_text("Borrador", exact=True).wait_for(timeout=120_000)
+    page.locator(".js-plotly-plot").first.wait_for()
+    assert page.locator("#families tbody tr").count() == 40
+    assert page.locator("#usage tbody tr").count() >= 10
+    shot(page, "06-plan-draft")
+    page.locator(".figure").first.screenshot(path=str(ARTIFACTS / "06-plan-map.png"))
+
+    # Veto one family's city and lock another's, each with a reason; re-optimise.
+    placed = page.locator("#families tbody tr").filter(has_not_text="—")
+    vetoed, vetoed_city = placed.nth(0).locator("td").all_inner_texts()[:2]
+    locked, locked_city = placed.nth(1).locator("td").all_inner_texts()[:2]
+    for family, action, city, reason in (
+        (vetoed, "veto", vetoed_city, "La familia no quiere ir a esa ciudad"),
+        (locked, "lock", locked_city, "Tiene un hermano que trabaja allí"),
+    ):
+        page.get_by_label("Familia", exact=True).select_option(family)
+        page.get_by_label("Acción", exact=True).select_option(action)
+        page.get_by_label("Ciudad", exact=True).select_option(city)
+        page.get_by_label("Motivo", exact=True).fill(reason)
+        page.get_by_role("button", name="Registrar decisión").click()
+        assert reason in page.locator("#decisions").inner_text()
+    page.get_by_role("button", name="Aprobar el plan").click()
+    assert "re-optimice" in page.get_by_role("alert").first.inner_text()
+    page.get_by_role("button", name="Re-optimizar").click()
+    page.get_by_text("Borrador", exact=True).wait_for(timeout=120_000)
+
+    def city_of(family: str) -> str:
+        row = page.locator("#families tbody tr").filter(
+            has=page.get_by_role("cell", name=family, exact=True)
+        )
+        return row.locator("td").nth(1).inner_text()
+
+    assert city_of(vetoed) != vetoed_city
+    assert city_of(locked) == locked_city
+    page.get_by_role("button", name="Aprobar el plan").click()
+    assert "Aprobado por relocation_staff" in page.get_by_role("status").inner_text()
+    shot(page, "07-plan-approved")
+
+    # Record the first arrivals and hires on the placements page.
+    page.get_by_role("link", name="Ver las reubicaciones").click()
+    rows = page.locator("#placements tbody tr")
+    assert rows.count() > 0
+    for index in range(min(12, rows.count())):
+        row = page.locator("#placements tbody tr").nth(index)
+        row.get_by_label("Nuevo estado").select_option("hired" if index % 2 else "moved")
+        row.get_by_role("button", name="Guardar").click()
+        assert page.get_by_role("status").is_visible()
+    shot(page, "08-placements")
+    page.close()
+
+
+def test_officer_finds_vacancies_with_reasons_for_a_person(browser, server):
+    page = sign_in(browser, server, "employment_officer")
+    assert page.url.endswith("/candidates")
+    page.get_by_label("Nombre o identificador").fill("P1")
+    page.get_by_role("button", name="Buscar").first.click()
+    page.locator("#found a").first.click()
+    table = page.locator("#person-matches")
+    table.wait_for(timeout=120_000)
+    assert table.locator("tbody tr").count() >= 1
+    first = table.locator("tbody tr").first.locator("td").all_inner_texts()
+    assert "ISCO" in first[4] or "ESCO" in first[4] or len(first[4]) > 10, first
+    shot(page, "09-candidates-person")
+    vacancy = table.locator("tbody tr a").first
+    vacancy.click()
+    page.locator("#vacancy-matches").wait_for(timeout=60_000)
+    shot(page, "10-candidates-vacancy")
+    page.close()
+
+
+def test_partner_sees_aggregates_and_no_personal_data(browser, server, scenario):
+    page = sign_in(browser, server, "partner")
+    assert page.url.endswith("/monitoring")
+    page.locator("#by-city").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    text = page.content()
+    names = set()
+    for path in (*scenario.glob("people.csv"), CORPUS / "good" / "people.csv"):
+        with open(path, encoding="utf-8") as handle:
+            names |= {row["full_name"] for row in csv.DictReader(handle) if row["full_name"]}
+    assert names and not [n for n in names if n in text], "a partner must see no names"
+    assert "P1" not in page.locator("main").inner_text()
+    shot(page, "11-monitoring-partner")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Indicadores por ciudad").click()
+    assert download.value.suggested_filename == "indicadores_city.csv"
+    response = page.goto(f"{server}/plans")
+    assert response.status == 403
+    response = page.goto(f"{server}/api/v1/people")
+    assert response.status == 403
+    page.close()
+
+
+def test_pages_read_well_on_a_phone_and_in_english(browser, server):
+    phone = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2}
+    page = sign_in(browser, server, "relocation_staff", **phone)
+    page.get_by_role("link", name="English").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Plan a batch"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    shot(page, "12-plans-phone-en")
+    page.goto(f"{server}/monitoring")
+    assert page.get_by_role("heading", level=1).inner_text() == "Programme monitoring"
+    shot(page, "13-monitoring-phone-en")
+    page.close()
+
+
+def test_chromium_is_there_in_ci():
+    """CI must really run the browser tests (the module skips only off CI)."""
+    assert shutil.which(CHROMIUM) or Path(CHROMIUM).exists()
