@@ -40,6 +40,7 @@ def run_plan(
     options: PlanOptions | None = None,
     time_limit: float = 60.0,
     seed: int = 0,
+    gap: float = 0.0,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> dict:
     """Plan a loaded batch and return the plan.json record.
@@ -55,7 +56,9 @@ def run_plan(
         family_city_scores=family_city_scores,
         locks=locks,
     )
-    params = SolveParams(time_limit=time_limit, seed=seed, on_progress=on_progress)
+    params = SolveParams(
+        time_limit=time_limit, seed=seed, relative_gap=gap, on_progress=on_progress
+    )
     return plan_record(make_plan(instance, options, params))
 
 
@@ -111,6 +114,10 @@ def plan_command(
     ] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Segundos.")] = 60.0,
     seed: Annotated[int, typer.Option("--seed", help="Semilla: mismo plan.")] = 0,
+    gap: Annotated[
+        float,
+        typer.Option("--gap", help="Parar con esta brecha certificada (0.005 = 0,5 %)."),
+    ] = 0.0,
 ) -> None:
     """Planifica la reubicación de un lote: familias a ciudades y personas a vacantes."""
     console = Console(stderr=True)
@@ -139,6 +146,7 @@ def plan_command(
             locks=fixed,
             time_limit=time_limit,
             seed=seed,
+            gap=gap,
             on_progress=_progress_printer(console),
         )
     except ValueError as error:
