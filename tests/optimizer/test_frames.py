@@ -87,3 +87,22 @@ def test_locks_and_compatibility_vetoes_are_applied(dataset):
     assert instance.city_names[instance.locked_city[f]] == "León"
     with pytest.raises(ValueError, match="unknown"):
         instance_from_frames(dataset, locks={fid: "Atlantis"})
+
+
+def test_member_city_scores_sum_over_working_members_of_the_family(dataset):
+    people = dataset.people
+    scores = pd.DataFrame({"person_id": people["person_id"], "city": "Saltillo", "score": 0.25})
+    instance = instance_from_frames(dataset, member_city_scores=scores)
+    saltillo = list(instance.city_names).index("Saltillo")
+    working = people.assign(w=(people["age"] >= 18) & (people["age"] <= 64))
+    expected = working.groupby("family_id")["w"].sum().reindex(instance.family_ids) * 0.25
+    np.testing.assert_allclose(instance.family_city_score[:, saltillo], expected.to_numpy())
+    assert instance.family_city_score.sum() == pytest.approx(expected.sum())
+
+
+def test_intake_limit_for_an_unknown_city_is_named(dataset):
+    from arraigo.optimizer import PlanOptions, build_formulation
+
+    instance = instance_from_frames(dataset)
+    with pytest.raises(ValueError, match="Atlantis"):
+        build_formulation(instance, PlanOptions(intake_limit={"Atlantis": 3}))
