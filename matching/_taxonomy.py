@@ -19,6 +19,10 @@ from ._search import BLOCK_SCORES, best_of
 from ._text import fold_all
 
 LANGS = ("es", "fr", "en")
+# An alternative label is weaker evidence than a preferred one: ESCO shares some among
+# occupations ("cocinero" names the cook and several specialised cooks), so a text that
+# equals one should land on the occupation whose preferred label it is.
+ALT_LABEL_FACTOR = 0.97
 ATTRIBUTION = "This service uses the ESCO classification of the European Commission."
 
 
@@ -133,6 +137,9 @@ class TaxonomyNormaliser(BaseEstimator):
         )
         self.label_share_ = presence.fit_transform(folded).T.tocsr()
         self.lexical_occ_, self.lexical_starts_ = np.unique(labels["occ"], return_index=True)
+        self.label_factor_ = np.where(labels["kind"] == "alt", ALT_LABEL_FACTOR, 1.0).astype(
+            np.float32
+        )
 
         embedded = labels[
             labels["kind"].isin(self.embed_kinds) & labels["lang"].isin(self.embed_langs)
@@ -175,7 +182,7 @@ class TaxonomyNormaliser(BaseEstimator):
                 contained = (present @ self.label_share_).toarray()
                 lex = (1 - self.containment_weight) * lex + self.containment_weight * contained
             out[start:stop, self.lexical_occ_] = (1 - weight) * _max_per_group(
-                lex, self.lexical_starts_
+                lex * self.label_factor_, self.lexical_starts_
             )
             if weight:
                 emb = _max_per_group(
