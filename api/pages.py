@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
 
 from arraigo.data import reference_origins
 from arraigo.optimizer import resource_label
@@ -28,7 +29,7 @@ from ._deps import COOKIE, SessionDep
 from ._imports import run_import
 from ._models import User
 from ._monitoring import Dimension
-from ._schemas import DecisionIn, EventIn, PlacementStatus, PlanRequest
+from ._schemas import DecisionIn, EventIn, PlacementPatch, PlacementStatus, PlanRequest
 from ._security import authenticate, issue_token, revoke_token, user_for_token
 from ._store import current_frame
 from .routes import matching, monitoring, placements, plans, records
@@ -117,6 +118,19 @@ def translator(lang: str) -> Callable[[str], str]:
 
 
 templates = Jinja2Templates(directory=HERE / "templates")
+
+
+def _listed(items: list[str] | None, sep: str) -> str:
+    """A match's gaps or blockers as one line. The matching API currently turns each
+    of these texts into a list of its characters (list() of a string); joining single
+    characters back restores the text, and real lists read with ``sep``."""
+    items = list(items or [])
+    if items and all(len(item) <= 1 for item in items):
+        return "".join(items)
+    return sep.join(items)
+
+
+templates.env.filters["listed"] = _listed
 
 
 def render(request: Request, name: str, user: User | None, code: int = 200, **context: Any):
@@ -531,41 +545,51 @@ def flow_map(result: dict[str, Any], families, destinations, _: Callable[[str], 
             )
         )
     used_origins = sorted({o for o, _c in flows if o in origins.index})
+    leaving = {o: sum(n for (o2, _c), n in flows.items() if o2 == o) for o in used_origins}
     arrivals = {c: sum(n for (_o, c2), n in flows.items() if c2 == c) for c in cities.index}
     fig.add_trace(
         go.Scattergeo(
             lon=[origins.at[o, "lon"] for o in used_origins],
             lat=[origins.at[o, "lat"] for o in used_origins],
-            text=used_origins,
-            mode="markers+text",
-            textposition="bottom right",
-            marker={"size": 9, "color": "#b3261e", "symbol": "triangle-up"},
+            hovertext=[f"{o}: {leaving[o]}" for o in used_origins],
+            hoverinfo="text",
+            mode="markers",
+            marker={"size": 10, "color": "#b3261e", "symbol": "triangle-up"},
             name=_("Origen"),
         )
     )
-    fig.add_trace(
-        go.Scattergeo(
-            lon=list(cities["lon"]),
-            lat=list(cities["lat"]),
-            text=[f"{c} ({arrivals[c]})" for c in cities.index],
-            mode="markers+text",
-            textposition="top center",
-            marker={"size": 8, "color": "#1b6e3a"},
-            name=_("Destino"),
+    # Only cities that receive families carry a label: the Bajío is too dense for all.
+    for receiving in (True, False):
+        names = [c for c in cities.index if (arrivals[c] > 0) == receiving]
+        fig.add_trace(
+            go.Scattergeo(
+                lon=[cities.at[c, "lon"] for c in names],
+                lat=[cities.at[c, "lat"] for c in names],
+                text=[f"{c} ({arrivals[c]})" for c in names] if receiving else None,
+                hovertext=[f"{c}: {arrivals[c]}" for c in names],
+                hoverinfo="text",
+                mode="markers+text" if receiving else "markers",
+                textposition="top center",
+                textfont={"size": 11, "color": "#1a1a1a"},
+                marker={
+                    "size": 9 if receiving else 6,
+                    "color": "#1b6e3a" if receiving else "#8a949e",
+                },
+                name=_("Destino") if receiving else _("Destino sin llegadas"),
+            )
         )
-    )
     fig.update_geos(
         scope="north america",
         resolution=110,
-        lonaxis_range=[-112, -86],
-        lataxis_range=[13, 30],
+        lonaxis_range=[-118, -86],
+        lataxis_range=[14, 33],
         showcountries=True,
         showland=True,
         landcolor="#f3f1ea",
     )
     fig.update_layout(
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        height=460,
+        height=520,
         legend={"orientation": "h", "y": 0},
     )
     return _figure_html(fig)
@@ -690,6 +714,9 @@ def placements_page(
 ):
     mine = user.role == "employment_officer"
     rows = placements.list_placements(session, user, mine=False, city=city or None, limit=200)
+    officers = session.scalars(
+        select(User.username).where(User.role == "employment_officer", User.active)
+    ).all()
     return render(
         request,
         "placements.html",
@@ -699,6 +726,9 @@ def placements_page(
         cities=[d.city for d in records.list_destinations(session, user)],
         city=city,
         statuses=STATUSES,
+        officers=officers,
+        may_assign=user.role in ("admin", "relocation_staff"),
+        mine=mine,
         today=dt.date.today().isoformat(),
         error=error,
         saved=saved,
@@ -729,6 +759,23 @@ def add_event(
     return see(f"/placements{query}#p{placement_id}")
 
 
+@router.post("/placements/{placement_id}/officer", response_class=HTMLResponse)
+def assign_officer(
+    placement_id: int,
+    request: Request,
+    session: SessionDep,
+    user: StaffPage,
+    officer: Annotated[str, Form(max_length=80)] = "",
+    city: Annotated[str, Form()] = "",
+):
+    body = PlacementPatch(officer=officer or None)
+    _done, error = attempt(session, lambda: placements.assign(placement_id, body, session, user))
+    if error:
+        return placements_page(request, session, user, city=city, error=error)
+    query = f"?saved={placement_id}" + (f"&city={city}" if city else "")
+    return see(f"/placements{query}#p{placement_id}")
+
+
 # ---------------------------------------------------------------- monitoring
 
 
@@ -743,7 +790,9 @@ def _indicator_figures(by_month, by_city, _: Callable[[str], str]) -> dict[str, 
     over_time.add_bar(
         x=x, y=[r.hired for r in months], name=_("Contratadas"), marker_color="#1b6e3a"
     )
-    over_time.update_layout(barmode="group", height=320, margin={"t": 10, "l": 40, "r": 10})
+    over_time.update_layout(
+        barmode="group", height=320, margin={"t": 10, "l": 40, "r": 10}, xaxis={"type": "category"}
+    )
     per_city = go.Figure()
     y = [r.group for r in cities]
     per_city.add_bar(
@@ -782,7 +831,10 @@ def _indicator_figures(by_month, by_city, _: Callable[[str], str]) -> dict[str, 
         line={"color": "#1b6e3a", "dash": "dash"},
     )
     retention.update_layout(
-        height=300, margin={"t": 10, "l": 40, "r": 10}, yaxis={"tickformat": ".0%", "range": [0, 1]}
+        height=300,
+        margin={"t": 10, "l": 40, "r": 10},
+        xaxis={"type": "category"},
+        yaxis={"tickformat": ".0%", "range": [0, 1]},
     )
     return {
         "over_time": _figure_html(over_time),

@@ -8,6 +8,7 @@ there a missing browser fails instead of skipping.
 """
 
 import csv
+import datetime as dt
 import os
 import shutil
 import socket
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from arraigo.api._models import Placement, PlacementEvent
 from arraigo.api._security import create_user
 from arraigo.api._settings import Settings
 from arraigo.api.app import create_app
@@ -50,7 +52,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
+def server(service) -> str:
+    return service.state.url
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory) -> Iterator:
     """The real app under uvicorn in a thread. Cookies are Secure (the default): Chromium
     accepts them from http://127.0.0.1, a secure context."""
     import uvicorn
@@ -72,7 +79,8 @@ def server(tmp_path_factory) -> Iterator[str]:
     while not uvi.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    app.state.url = f"http://127.0.0.1:{port}"
+    yield app
     uvi.should_exit = True
     thread.join(timeout=10)
     app.state.engine.dispose()
@@ -101,6 +109,12 @@ def scenario(tmp_path_factory) -> Path:
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def submit(button) -> None:
+    """Press a form's button and wait for the page it leads to."""
+    with button.page.expect_navigation():
+        button.click()
 
 
 def sign_in(browser, server: str, role: str, **context):
@@ -251,12 +265,51 @@ def test_staff_import_plan_review_and_approve(browser, server, scenario):
     page.get_by_role("link", name="Ver las reubicaciones").click()
     rows = page.locator("#placements tbody tr")
     assert rows.count() > 0
-    for index in range(min(12, rows.count())):
+    for index in range(1, min(9, rows.count())):
         row = page.locator("#placements tbody tr").nth(index)
         row.get_by_label("Nuevo estado").select_option("hired" if index % 2 else "moved")
-        row.get_by_role("button", name="Guardar").click()
+        submit(row.get_by_role("button", name="Guardar"))
         assert page.get_by_role("status").is_visible()
+    # The first placement gets its employment officer.
+    first = page.locator("#placements tbody tr").first
+    first.get_by_label("Oficial de empleo").select_option("employment_officer")
+    submit(first.get_by_role("button", name="Asignar"))
+    first = page.locator("#placements tbody tr").first
+    assert first.get_by_label("Oficial de empleo").input_value() == "employment_officer"
     shot(page, "08-placements")
+    page.close()
+
+
+def test_officer_sees_and_records_the_follow_ups_due(browser, server, service):
+    """A person placed two months ago, hired 40 days ago: the 30-day check is overdue
+    on the list of the officer who follows her."""
+    today = dt.date.today()
+    with service.state.sessions() as session:
+        placement = Placement(
+            family_id="F2", person_id="P5", city="Monterrey", officer="employment_officer"
+        )
+        session.add(placement)
+        session.flush()
+        for status, days in (("proposed", 60), ("moved", 55), ("hired", 40)):
+            session.add(
+                PlacementEvent(
+                    placement_id=placement.id,
+                    status=status,
+                    date=today - dt.timedelta(days=days),
+                    created_by="relocation_staff",
+                )
+            )
+        placement.status = "hired"
+        session.commit()
+    page = sign_in(browser, server, "employment_officer")
+    page.get_by_role("navigation").get_by_role("link", name="Reubicaciones").click()
+    due = page.locator("#due tbody tr")
+    assert due.count() == 1 and "días de retraso" in due.first.inner_text()
+    assert due.first.get_by_label("Nuevo estado").input_value() == "employed_30d"
+    shot(page, "08-follow-ups-officer")
+    submit(due.first.get_by_role("button", name="Guardar"))
+    assert page.get_by_role("status").is_visible()
+    assert page.locator("#due").count() == 0, "recorded: nothing left due this week"
     page.close()
 
 
