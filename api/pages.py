@@ -779,6 +779,10 @@ def assign_officer(
 # ---------------------------------------------------------------- monitoring
 
 
+# Legends under the charts leave the plot its full width on a phone.
+LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0}
+
+
 def _indicator_figures(by_month, by_city, _: Callable[[str], str]) -> dict[str, str]:
     months = [r for r in by_month if not r.suppressed]
     cities = [r for r in by_city if not r.suppressed]
@@ -791,7 +795,11 @@ def _indicator_figures(by_month, by_city, _: Callable[[str], str]) -> dict[str, 
         x=x, y=[r.hired for r in months], name=_("Contratadas"), marker_color="#1b6e3a"
     )
     over_time.update_layout(
-        barmode="group", height=320, margin={"t": 10, "l": 40, "r": 10}, xaxis={"type": "category"}
+        barmode="group",
+        height=320,
+        margin={"t": 10, "l": 40, "r": 10, "b": 80},
+        legend=LEGEND_BELOW,
+        xaxis={"type": "category"},
     )
     per_city = go.Figure()
     y = [r.group for r in cities]
@@ -812,7 +820,8 @@ def _indicator_figures(by_month, by_city, _: Callable[[str], str]) -> dict[str, 
     per_city.update_layout(
         barmode="group",
         height=120 + 40 * len(cities),
-        margin={"t": 10, "l": 120, "r": 10},
+        margin={"t": 10, "l": 120, "r": 10, "b": 80},
+        legend=LEGEND_BELOW,
         xaxis={"tickformat": ".0%", "range": [0, 1]},
     )
     retention = go.Figure()
@@ -832,7 +841,8 @@ def _indicator_figures(by_month, by_city, _: Callable[[str], str]) -> dict[str, 
     )
     retention.update_layout(
         height=300,
-        margin={"t": 10, "l": 40, "r": 10},
+        margin={"t": 10, "l": 40, "r": 10, "b": 80},
+        legend=LEGEND_BELOW,
         xaxis={"type": "category"},
         yaxis={"tickformat": ".0%", "range": [0, 1]},
     )
