@@ -10,6 +10,7 @@ there a missing browser fails instead of skipping.
 import csv
 import datetime as dt
 import os
+import re
 import shutil
 import socket
 import threading
@@ -227,6 +228,12 @@ def test_staff_import_plan_review_and_approve(browser, server, scenario):
     page.locator(".js-plotly-plot").first.wait_for()
     assert page.locator("#families tbody tr").count() == 40
     assert page.locator("#usage tbody tr").count() >= 10
+    line = page.locator("#baseline").inner_text()
+    assert re.fullmatch(
+        r"Este plan: [\d.]+ empleos esperados; primero en llegar, primero en ser atendido: "
+        r"[\d.]+\.",
+        line,
+    ), line
     shot(page, "06-plan-draft")
     page.locator(".figure").first.screenshot(path=str(ARTIFACTS / "06-plan-map.png"))
 
