@@ -180,3 +180,12 @@ def test_postings_with_only_short_words_still_rank(encoder, taxonomy):
     vacancies = pd.DataFrame({"vacancy_id": ["a", "b"], "title": ["TI", "Aux"]})
     ranked = Matcher(encoder=encoder, taxonomy=taxonomy).fit(vacancies).rank_vacancies(PEOPLE, 1)
     assert len(ranked) == 4 and (ranked["gaps"] == "").all()
+
+
+def test_embedding_signal_rewards_a_paraphrase_over_an_unrelated_posting(matcher):
+    people = pd.DataFrame(
+        {"person_id": ["p"], "skills_text": ["preparo comida para muchas personas"]}
+    )
+    pairs = pd.DataFrame({"person_id": ["p", "p"], "vacancy_id": ["V3", "V4"]})
+    embedding = matcher.score_pairs(people, pairs)["embedding"].to_numpy()
+    assert embedding[0] > embedding[1] and embedding.min() >= 0 and embedding.max() <= 1
