@@ -22,7 +22,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
-from arraigo.data import reference_origins
+from arraigo.data import base_map, reference_origins
 from arraigo.optimizer import (
     PlanOptions,
     first_come_first_served,
@@ -255,6 +255,15 @@ def plotly_js() -> FileResponse:
 
 
 _CACHE = {"Cache-Control": "public, max-age=86400"}
+
+
+@router.get("/static/north-america_110m.json", name="base_map")
+def base_map_json() -> Response:
+    """The North America outline plotly's maps draw on (shipped in arraigo.data), so
+    maps need no CDN."""
+    return Response(base_map(), media_type="application/json", headers=_CACHE)
+
+
 _TYPES = {".css": "text/css", ".js": "text/javascript", ".json": "application/json"}
 
 
