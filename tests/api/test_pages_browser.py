@@ -375,6 +375,23 @@ def test_pages_read_well_on_a_phone_and_in_english(browser, server):
     page.close()
 
 
+def test_the_keyboard_skips_to_the_content_and_reaches_every_form_control(browser, server):
+    page = sign_in(browser, server, "relocation_staff")
+    page.goto(f"{server}/data")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Saltar al contenido"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    for path in ("/data", "/candidates", "/plans", "/plans/1", "/placements", "/monitoring"):
+        page.goto(f"{server}{path}")
+        unlabeled = page.evaluate(
+            """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+            .filter(e => !e.labels || e.labels.length === 0).map(e => e.name)"""
+        )
+        assert unlabeled == [], f"every control on {path} has a label"
+    page.close()
+
+
 def test_chromium_is_there_in_ci():
     """CI must really run the browser tests (the module skips only off CI)."""
     assert shutil.which(CHROMIUM) or Path(CHROMIUM).exists()
