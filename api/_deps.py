@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
@@ -61,3 +61,9 @@ Staff = Annotated[User, Depends(RequireRole("relocation_staff"))]
 StaffOrOfficer = Annotated[User, Depends(RequireRole("relocation_staff", "employment_officer"))]
 AnyRole = Annotated[User, Depends(RequireRole("relocation_staff", "employment_officer", "partner"))]
 Admin = Annotated[User, Depends(RequireRole())]
+
+# Row ids are 32-bit integers in PostgreSQL and offsets 64-bit in SQLite: a larger number
+# in a path or query is the client's mistake (422), not a database overflow (500).
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+Offset = Annotated[int, Query(ge=0, le=MAX_ROW_ID)]

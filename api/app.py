@@ -3,7 +3,9 @@
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 
 from . import pages
 from ._db import make_engine, session_factory, upgrade
@@ -34,6 +36,16 @@ own candidates), **partner** (aggregated monitoring only). Errors come with a pl
 
 This service uses the ESCO classification of the European Commission.
 """
+
+
+async def unstorable_value(request: Request, exc: DataError) -> JSONResponse:
+    """A value the database refuses to store or compare (a NUL character in text, a
+    number out of range: PostgreSQL rejects both) is the request's fault, not a 500."""
+    reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "invalid value"
+    return JSONResponse(
+        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+        content={"detail": f"Un valor no se puede guardar / a value cannot be stored: {reason}"},
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -75,4 +87,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for module in routers:
         app.include_router(module.router)
+    app.add_exception_handler(DataError, unstorable_value)
     return app

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 
-from .._deps import Admin, SessionDep
+from .._deps import Admin, Offset, SessionDep
 from .._models import AuditEntry
 from .._schemas import AuditOut, Page
 
@@ -18,7 +18,7 @@ def list_audit(
     admin: Admin,
     action: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[AuditOut]:
     query = select(AuditEntry)
     if action:

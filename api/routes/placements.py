@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 from sqlalchemy import select
 
 from .._audit import audit
-from .._deps import SessionDep, Staff, StaffOrOfficer
+from .._deps import Offset, RowId, SessionDep, Staff, StaffOrOfficer
 from .._followups import next_check
 from .._models import Placement, PlacementEvent, User, now
 from .._schemas import EventIn, EventOut, FollowUp, PlacementOut, PlacementPatch
@@ -33,7 +33,7 @@ def list_placements(
     mine: Annotated[bool, Query(description="Only those I follow.")] = False,
     city: str | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[PlacementOut]:
     query = select(Placement)
     if mine:
@@ -46,7 +46,7 @@ def list_placements(
 
 @router.patch("/{placement_id}", response_model=PlacementOut, summary="Assign an officer")
 def assign(
-    placement_id: int, body: PlacementPatch, session: SessionDep, user: Staff
+    placement_id: RowId, body: PlacementPatch, session: SessionDep, user: Staff
 ) -> PlacementOut:
     placement = _placement(session, placement_id)
     if body.officer is not None:
@@ -100,7 +100,7 @@ def due(
 
 
 @router.get("/{placement_id}/events", response_model=list[EventOut], summary="Status history")
-def list_events(placement_id: int, session: SessionDep, user: StaffOrOfficer) -> list[EventOut]:
+def list_events(placement_id: RowId, session: SessionDep, user: StaffOrOfficer) -> list[EventOut]:
     _placement(session, placement_id)
     return [EventOut.model_validate(e) for e in _events(session, placement_id)]
 
@@ -112,7 +112,7 @@ def list_events(placement_id: int, session: SessionDep, user: StaffOrOfficer) ->
     summary="Record a status on a date",
 )
 def add_event(
-    placement_id: int, body: EventIn, session: SessionDep, user: StaffOrOfficer
+    placement_id: RowId, body: EventIn, session: SessionDep, user: StaffOrOfficer
 ) -> EventOut:
     """Statuses: proposed, moved, interviewed, hired, employed_30d, employed_90d,
     employed_180d, left. They train the outcome model."""

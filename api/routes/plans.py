@@ -5,7 +5,7 @@ from fastapi import APIRouter, HTTPException, Request, status
 from sqlalchemy import select
 
 from .._audit import audit
-from .._deps import SessionDep, Staff
+from .._deps import RowId, SessionDep, Staff
 from .._jobs import decisions_of, elapsed
 from .._models import Placement, PlacementEvent, PlanDecision, PlanJob, now
 from .._schemas import ApprovalOut, DecisionIn, DecisionOut, PlanOut, PlanRequest
@@ -74,12 +74,12 @@ def list_plans(session: SessionDep, user: Staff) -> list[PlanOut]:
 
 
 @router.get("/{plan_id}", response_model=PlanOut, summary="A plan: status, progress, result")
-def get_plan(plan_id: int, session: SessionDep, user: Staff) -> PlanOut:
+def get_plan(plan_id: RowId, session: SessionDep, user: Staff) -> PlanOut:
     return _out(_job(session, plan_id))
 
 
 @router.post("/{plan_id}/cancel", response_model=PlanOut, summary="Cancel a queued or running plan")
-def cancel_plan(plan_id: int, request: Request, session: SessionDep, user: Staff) -> PlanOut:
+def cancel_plan(plan_id: RowId, request: Request, session: SessionDep, user: Staff) -> PlanOut:
     job = _job(session, plan_id)
     if job.status not in ("queued", "running"):
         raise HTTPException(status.HTTP_409_CONFLICT, detail=f"The plan is {job.status}.")
@@ -94,7 +94,7 @@ def cancel_plan(plan_id: int, request: Request, session: SessionDep, user: Staff
     status_code=201,
     summary="Lock, veto or move a family in a draft plan",
 )
-def decide(plan_id: int, body: DecisionIn, session: SessionDep, user: Staff) -> DecisionOut:
+def decide(plan_id: RowId, body: DecisionIn, session: SessionDep, user: Staff) -> DecisionOut:
     """Decisions take effect when the plan is re-optimised; each needs a reason and is
     logged."""
     job = _job(session, plan_id)
@@ -132,7 +132,7 @@ def decide(plan_id: int, body: DecisionIn, session: SessionDep, user: Staff) -> 
 
 
 @router.get("/{plan_id}/decisions", response_model=list[DecisionOut], summary="Staff decisions")
-def list_decisions(plan_id: int, session: SessionDep, user: Staff) -> list[DecisionOut]:
+def list_decisions(plan_id: RowId, session: SessionDep, user: Staff) -> list[DecisionOut]:
     _job(session, plan_id)
     return [DecisionOut.model_validate(d) for d in decisions_of(session, plan_id)]
 
@@ -143,7 +143,7 @@ def list_decisions(plan_id: int, session: SessionDep, user: Staff) -> list[Decis
     status_code=202,
     summary="Re-optimise the rest around staff decisions",
 )
-def reoptimize(plan_id: int, request: Request, session: SessionDep, user: Staff) -> PlanOut:
+def reoptimize(plan_id: RowId, request: Request, session: SessionDep, user: Staff) -> PlanOut:
     job = _job(session, plan_id)
     if job.status != "draft":
         raise HTTPException(status.HTTP_409_CONFLICT, detail=f"The plan is {job.status}.")
@@ -151,7 +151,7 @@ def reoptimize(plan_id: int, request: Request, session: SessionDep, user: Staff)
 
 
 @router.post("/{plan_id}/approve", response_model=ApprovalOut, summary="Approve a draft plan")
-def approve(plan_id: int, session: SessionDep, user: Staff) -> ApprovalOut:
+def approve(plan_id: RowId, session: SessionDep, user: Staff) -> ApprovalOut:
     """Atomic: every relocated person gets a placement (with the planned vacancy) and
     the plan becomes approved, or nothing changes."""
     job = _job(session, plan_id)

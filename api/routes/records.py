@@ -9,7 +9,7 @@ from sqlalchemy import select
 from arraigo.data import PERSONAL_COLUMNS, Dataset, derive_use
 
 from .._audit import audit
-from .._deps import AnyRole, SessionDep, Staff, StaffOrOfficer
+from .._deps import AnyRole, Offset, RowId, SessionDep, Staff, StaffOrOfficer
 from .._models import DuplicateFlag, OccupationCorrection, Placement, Record, User, now
 from .._schemas import (
     DestinationOut,
@@ -29,7 +29,6 @@ from .._store import clean, current_frame, erase_person, frame_from_json, histor
 router = APIRouter(prefix="/api/v1", tags=["records"])
 
 Limit = Annotated[int, Query(ge=1, le=1000)]
-Offset = Annotated[int, Query(ge=0)]
 
 
 def officer_candidates(session, user: User) -> set[str]:
@@ -238,7 +237,7 @@ def list_duplicates(
     "/duplicates/{flag_id}", response_model=DuplicateOut, summary="Decide on a likely duplicate"
 )
 def decide_duplicate(
-    flag_id: int, body: DuplicateDecision, session: SessionDep, user: Staff
+    flag_id: RowId, body: DuplicateDecision, session: SessionDep, user: Staff
 ) -> DuplicateOut:
     flag = session.get(DuplicateFlag, flag_id)
     if flag is None:
