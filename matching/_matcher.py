@@ -202,7 +202,7 @@ class Matcher(BaseEstimator):
         # Clauses are cut from the raw text, then bridged one by one, so a Creole trade
         # word and its glosses stay in the clause that names it.
         clauses = raw.map(lambda t: segments(t, max_slots)).explode().dropna()
-        owners = clauses.index
+        owners, written = clauses.index, clauses.to_numpy()  # as the person wrote them
         clauses = self.bridge_.bridge(
             clauses.reset_index(drop=True), creole.loc[owners].reset_index(drop=True)
         ).set_axis(owners)
@@ -215,7 +215,7 @@ class Matcher(BaseEstimator):
                 "person": clauses.index.to_numpy(),
                 "esco": esco[:, 0],
                 "confidence": confidence[:, 0],
-                "segment": clauses.to_numpy(),
+                "segment": written,
             }
         ).sort_values(["person", "confidence"], ascending=[True, False])
         found["slot"] = found.groupby("person").cumcount()

@@ -85,14 +85,17 @@ def test_minimal_files_give_ranked_rows_with_reasons_and_the_second_run_encodes_
     )
 
 
-def test_full_files_with_details_show_the_missing_rfc(app, tmp_path, cache_dir):
-    people = PEOPLE.assign(family_id=PEOPLE["person_id"])
+def test_full_files_with_details_show_the_missing_rfc_and_skip_children(app, tmp_path, cache_dir):
+    child = PEOPLE.iloc[[0]].assign(person_id="kid", skills_text="", age=8)
+    people = pd.concat([PEOPLE.assign(age=[30, 41, 25, 52]), child], ignore_index=True)
+    people = people.assign(family_id=people["person_id"])
     result, out = _run(app, tmp_path, cache_dir, people, VACANCIES, "--top-k", "1", "--details")
     assert result.exit_code == 0, result.output
     matches = pd.read_csv(out, dtype=str, keep_default_na=False)
     welder = matches[matches["person_id"] == "ht1"].iloc[0]
     assert welder["vacancy_id"] == "V1" and welder["blockers"] == "necesita RFC"
     assert {"embedding", "taxonomy", "lexical", "eligibility", "gaps"} <= set(matches.columns)
+    assert "kid" not in set(matches["person_id"]) and "1 personas fuera" in result.output
 
 
 def test_missing_column_is_reported_in_plain_words(app, tmp_path, cache_dir):
