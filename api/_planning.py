@@ -14,7 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from arraigo.data import Dataset
-from arraigo.optimizer import PlanOptions, SolveParams, instance_from_frames, make_plan, plan_record
+from arraigo.optimizer import (
+    PlanOptions,
+    SolveParams,
+    first_come_first_served,
+    instance_from_frames,
+    make_plan,
+    plan_record,
+)
 
 from ._jobs import decisions_of
 from ._models import PlanJob
@@ -100,6 +107,9 @@ def plan_job(
     )
     started = time.perf_counter()
     record = plan_record(make_plan(instance, options, solve))
+    # What staff would have reached by hand on the same batch, for the review page.
+    fcfs = first_come_first_served(instance, options).expected_success
+    record["baselines"] = {"first_come_first_served": float(fcfs)}
     record["score_source"] = source
     record["locks"] = locks
     record["vetoes"] = [list(v) for v in vetoes]

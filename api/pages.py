@@ -24,9 +24,6 @@ from sqlalchemy import select
 
 from arraigo.data import base_map, reference_origins
 from arraigo.optimizer import (
-    PlanOptions,
-    first_come_first_served,
-    instance_from_frames,
     resource_label,
 )
 
@@ -34,11 +31,9 @@ from ._deps import COOKIE, SessionDep
 from ._imports import run_import
 from ._models import User
 from ._monitoring import Dimension
-from ._planning import batch
 from ._schemas import DecisionIn, EventIn, PlacementPatch, PlacementStatus, PlanRequest
-from ._scoring import member_vacancy_scores
 from ._security import authenticate, issue_token, revoke_token, user_for_token
-from ._store import current_dataset, current_frame, data_version
+from ._store import current_frame
 from .routes import matching, monitoring, placements, plans, records
 from .routes.imports import MAX_UPLOAD_BYTES, list_imports
 
@@ -620,37 +615,6 @@ def _figure_html(fig: go.Figure) -> str:
     )
 
 
-def baseline_jobs(request: Request, session, plan) -> float | None:
-    """Expected jobs had the same batch been placed first come, first served (the
-    optimizer's baseline), on the scores a plan job uses; once per batch and data version.
-
-    The lead may fold this into the plan record; until then the page composes the same
-    functions the plan job calls (batch, scores, instance) without staff decisions."""
-    params = plan.params or {}
-    key = (
-        tuple(sorted(params.get("families") or [])),
-        tuple(sorted(params.get("cities") or [])),
-        params.get("preference_weight"),
-        params.get("vulnerability_weight"),
-        params.get("ties", "hard"),
-        data_version(session),
-    )
-    cache = getattr(request.app.state, "page_baselines", None)
-    if cache is None:
-        cache = request.app.state.page_baselines = {}
-    if key not in cache:
-        dataset = batch(current_dataset(session), params.get("families"), params.get("cities"))
-        scores, _source = member_vacancy_scores(session, dataset)
-        instance = instance_from_frames(dataset, member_vacancy_scores=scores)
-        options = PlanOptions(
-            preference_weight=params.get("preference_weight"),
-            vulnerability_weight=params.get("vulnerability_weight"),
-            ties=params.get("ties", "hard"),
-        )
-        cache[key] = float(first_come_first_served(instance, options).expected_success)
-    return cache[key]
-
-
 def _usage_by_city(result: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
     """city -> resource -> the plan's usage row (used, capacity, shadow price, text)."""
     cities: dict[str, dict[str, dict[str, Any]]] = {}
@@ -675,7 +639,7 @@ def plan_page(
     cities = sorted(usage) or list(plan.params.get("cities") or [])
     baseline = None
     if plan.status in ("draft", "approved") and result and result.get("families"):
-        baseline = baseline_jobs(request, session, plan)
+        baseline = (plan.result or {}).get("baselines", {}).get("first_come_first_served")
     return render(
         request,
         "plan.html",

@@ -38,6 +38,12 @@ def fitted_matcher(request: Request, session):
         return matcher
 
 
+def _split(value, separator: str) -> list[str]:
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [part for part in (value or "").split(separator) if part]
+
+
 def _rows(table: pd.DataFrame, vacancies: pd.DataFrame, visible) -> list[MatchOut]:
     out = []
     for row in map(clean, table.to_dict("records")):
@@ -45,8 +51,9 @@ def _rows(table: pd.DataFrame, vacancies: pd.DataFrame, visible) -> list[MatchOu
         vacancy = clean(vacancies.loc[row["vacancy_id"]].to_dict()) if known else {}
         person = visible({"person_id": row["person_id"], "full_name": row.get("full_name")})
         fields: dict[str, Any] = {k: v for k, v in row.items() if k in MatchOut.model_fields}
-        fields["blockers"] = list(row.get("blockers") or [])
-        fields["gaps"] = list(row.get("gaps") or [])
+        # The matcher joins blockers with "; " and gaps with ", " for its CSV output.
+        fields["blockers"] = _split(row.get("blockers"), "; ")
+        fields["gaps"] = _split(row.get("gaps"), ", ")
         out.append(
             MatchOut(
                 **fields
