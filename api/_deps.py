@@ -21,7 +21,8 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Committed before the response is sent, so a client's next request sees the change.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def current_user(

@@ -10,6 +10,7 @@ it is the matcher's hybrid score. The plan record says which in ``score_source``
 from functools import cache
 
 import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from arraigo.data import WORKING_AGE, Dataset
@@ -26,6 +27,7 @@ from arraigo.matching import (
     outcome_features,
 )
 
+from ._models import OccupationCorrection
 from ._outcomes import active_model
 from ._settings import get_settings
 
@@ -47,6 +49,22 @@ def lexical_taxonomy() -> TaxonomyNormaliser:
     benchmarks/RESULTS.md) and it fits in seconds, where embedding the 59,000 labels
     takes many minutes on two cores."""
     return TaxonomyNormaliser(encoder=None).fit(esco_labels(load_esco_occupations()))
+
+
+def corrections(session: Session) -> dict[str, str]:
+    """The latest occupation (ISCO-08 unit group) staff confirmed for each person."""
+    rows = session.execute(
+        select(OccupationCorrection.person_id, OccupationCorrection.isco).order_by(
+            OccupationCorrection.id
+        )
+    )
+    return {person: isco for person, isco in rows}
+
+
+def with_corrections(session: Session, people: pd.DataFrame) -> pd.DataFrame:
+    """People with the occupation staff corrected, which the matcher puts first."""
+    found = corrections(session)
+    return people.assign(occupation_isco=people["person_id"].map(found))
 
 
 def matcher_for(vacancies: pd.DataFrame, weights: dict[str, float] | None = None) -> Matcher:
@@ -86,4 +104,5 @@ def member_vacancy_scores(session: Session, dataset: Dataset) -> tuple[pd.DataFr
     active = active_model(session)
     weights = active[1].relevance_weights() if active else None
     matcher = matcher_for(dataset.vacancies, weights)
-    return success_scores(matcher, dataset.people, dataset.vacancies, active)
+    people = with_corrections(session, dataset.people)
+    return success_scores(matcher, people, dataset.vacancies, active)

@@ -56,6 +56,10 @@ MATCH_COLUMNS = (
     "gaps",
     "reason",
 )
+# A person's occupation as staff corrected it (ISCO-08 unit group), if any: it counts
+# ahead of what the engine reads in the profile, and the reason says it came from staff.
+CORRECTED_COLUMN = "occupation_isco"
+CORRECTED_SEGMENT = "corregido por el personal"
 # Agreement by the number of leading ISCO-08 digits two occupations share.
 _ISCO_AGREEMENT = {4: 0.8, 3: 0.5, 2: 0.25}
 _MAX_TEXT = 600  # characters of a posting that are embedded (title first)
@@ -231,6 +235,7 @@ class Matcher(BaseEstimator):
         }
         for name, values in grid.items():
             values[found["person"].to_numpy(), found["slot"].to_numpy()] = found[name].to_numpy()
+        grid = self._corrected(people, grid)
         isco = _isco_int(self.taxonomy_.occupations_["isco"]).astype(np.int64)
         return _Profiles(
             ids=column(people, "person_id").astype(str).to_numpy(),
@@ -243,6 +248,28 @@ class Matcher(BaseEstimator):
             lexical=self.lexical_vectorizer_.transform(fold_all(texts)).tocsr(),
             facts=people_facts(people),
         )
+
+    def _corrected(
+        self, people: pd.DataFrame, grid: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
+        """Put the occupation staff confirmed (column ``occupation_isco``, an ISCO-08 unit
+        group) in a slot of its own, ahead of what the engine read in the text."""
+        corrected = column(people, CORRECTED_COLUMN, "").astype(str).str.strip()
+        has = corrected.reset_index(drop=True).ne("").to_numpy()
+        if not has.any():
+            return grid
+        isco = _isco_int(self.taxonomy_.occupations_["isco"])
+        # The ESCO occupation named for that unit group: its first in the taxonomy.
+        first = pd.Series(np.arange(len(isco)), index=isco).groupby(level=0).first()
+        wanted = _isco_int(corrected[has])
+        esco = np.full(len(corrected), -1, dtype=np.int64)
+        esco[has] = first.reindex(wanted).fillna(-1).astype(np.int64).to_numpy()
+        lead = {
+            "esco": esco,
+            "confidence": np.where(has & (esco >= 0), 1.0, 0.0).astype(np.float32),
+            "segment": np.where(has, CORRECTED_SEGMENT, "").astype(object),
+        }
+        return {name: np.column_stack([lead[name], values]) for name, values in grid.items()}
 
     # --- scoring pairs ------------------------------------------------------------------
 

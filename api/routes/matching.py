@@ -10,7 +10,7 @@ from sqlalchemy import select
 from .._deps import SessionDep, StaffOrOfficer
 from .._models import Record
 from .._schemas import MatchOut
-from .._scoring import matcher_for
+from .._scoring import matcher_for, with_corrections
 from .._store import clean, current_frame, data_version, frame_from_json
 from .records import personal_filter
 
@@ -85,7 +85,7 @@ def person_matches(
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"No person {person_id!r}.")
     matcher = fitted_matcher(request, session)
     vacancies = request.app.state.matcher[2]
-    person = frame_from_json("people", [record.data])
+    person = with_corrections(session, frame_from_json("people", [record.data]))
     person["skills_text"] = person["skills_text"].fillna("")
     table = matcher.rank_vacancies(person, top_k=k)
     table["full_name"] = record.data.get("full_name")
@@ -107,6 +107,7 @@ def vacancy_candidates(
     people = current_frame(session, "people")
     if people is None:
         return []
+    people = with_corrections(session, people)
     people["skills_text"] = people["skills_text"].fillna("")
     table = matcher.rank_people(people, top_k=k, vacancy_ids=[vacancy_id])
     names = people.set_index("person_id")["full_name"] if "full_name" in people else None

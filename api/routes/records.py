@@ -23,6 +23,7 @@ from .._schemas import (
     PersonOut,
     VacancyOut,
 )
+from .._scoring import corrections
 from .._security import PERSONAL_DATA_ROLES
 from .._store import clean, current_frame, erase_person, frame_from_json, history
 
@@ -60,15 +61,6 @@ def _current_record(session, kind: str, key: str) -> Record:
     return record
 
 
-def _corrections(session) -> dict[str, str]:
-    rows = session.execute(
-        select(OccupationCorrection.person_id, OccupationCorrection.isco).order_by(
-            OccupationCorrection.id
-        )
-    )
-    return {person: isco for person, isco in rows}  # the latest correction wins
-
-
 def _person(row: dict[str, Any], version: int, corrected: str | None) -> PersonOut:
     fixed = ("version", "erased", "corrected_isco")
     fields = {k: v for k, v in row.items() if k in PersonOut.model_fields and k not in fixed}
@@ -96,7 +88,7 @@ def list_people(
     if family_id is not None:
         records = [r for r in records if r.data.get("family_id") == family_id]
     visible = personal_filter(session, user)
-    corrected = _corrections(session)
+    corrected = corrections(session)
     items = [
         _person(visible(r.data), r.version, corrected.get(r.key))
         for r in records[offset : offset + limit]
@@ -107,7 +99,7 @@ def list_people(
 @router.get("/people/{person_id}", response_model=PersonOut, summary="One person")
 def get_person(person_id: str, session: SessionDep, user: StaffOrOfficer) -> PersonOut:
     record = _current_record(session, "people", person_id)
-    corrected = _corrections(session).get(person_id)
+    corrected = corrections(session).get(person_id)
     return _person(personal_filter(session, user)(record.data), record.version, corrected)
 
 

@@ -80,10 +80,17 @@ def test_erasure_removes_personal_fields_from_every_version_and_is_logged(
     assert [(e["entity_id"], e["username"]) for e in log["items"]] == [("P1", "relocation_staff")]
 
 
-def test_a_corrected_occupation_is_kept(loaded):
+def test_a_corrected_occupation_is_kept_and_used_by_later_matching(loaded):
+    # P9 wrote "Caissière au supermarché"; staff learned she welds.
+    before = loaded.get("/api/v1/people/P9/matches", params={"k": 4}).json()
     body = {"isco": "7212", "label": "soldador/soldadora", "note": "Confirmado en entrevista"}
-    assert loaded.put("/api/v1/people/P5/occupation", json=body).status_code == 200
-    assert loaded.get("/api/v1/people/P5").json()["corrected_isco"] == "7212"
+    assert loaded.put("/api/v1/people/P9/occupation", json=body).status_code == 200
+    assert loaded.get("/api/v1/people/P9").json()["corrected_isco"] == "7212"
+    after = loaded.get("/api/v1/people/P9/matches", params={"k": 4}).json()
+    welder_before = next(m for m in before if m["vacancy_id"] == "V1")
+    welder_after = next(m for m in after if m["vacancy_id"] == "V1")
+    assert welder_after["taxonomy"] > welder_before["taxonomy"]
+    assert "corregido por el personal" in welder_after["reason"]
 
 
 def test_matches_come_with_reasons_and_blockers(loaded):

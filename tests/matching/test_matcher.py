@@ -189,3 +189,21 @@ def test_embedding_signal_rewards_a_paraphrase_over_an_unrelated_posting(matcher
     pairs = pd.DataFrame({"person_id": ["p", "p"], "vacancy_id": ["V3", "V4"]})
     embedding = matcher.score_pairs(people, pairs)["embedding"].to_numpy()
     assert embedding[0] > embedding[1] and embedding.min() >= 0 and embedding.max() <= 1
+
+
+def test_an_occupation_corrected_by_staff_counts_and_is_named_in_the_reason(matcher):
+    vague = pd.DataFrame(
+        {
+            "person_id": ["p1", "p1-corrected"],
+            "skills_text": ["Trabajé varios años en una fábrica"] * 2,
+            "occupation_isco": [None, "7212"],
+        }
+    )
+    ranked = matcher.rank_vacancies(vague, top_k=4).set_index(["person_id", "vacancy_id"])
+    before = ranked.loc[("p1", "V1")]
+    after = ranked.loc[("p1-corrected", "V1")]
+    assert after["taxonomy"] >= 0.8  # the same ISCO unit group as the posting
+    assert after["taxonomy"] > before["taxonomy"]
+    assert after["rank"] == 1
+    assert "corregido por el personal" in after["reason"]
+    assert "ISCO 7212" in after["reason"]
