@@ -1,6 +1,7 @@
 """Service settings, from the environment (prefix ARRAIGO_) or a .env file."""
 
 from functools import cache
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -20,6 +21,9 @@ class Settings(BaseSettings):
     # Where the matching engine keeps its embedding cache (default: the engine's own,
     # ~/.cache/arraigo/embeddings).
     cache_dir: str | None = None
+    # ESCO normaliser: "lexical" fits in seconds; "full" also embeds every label (more
+    # accurate, minutes of encoding the first time). See api/_scoring.py.
+    taxonomy: Literal["lexical", "full"] = "lexical"
 
 
 @cache
