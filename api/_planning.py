@@ -106,7 +106,12 @@ def plan_job(
         on_progress=report,
     )
     started = time.perf_counter()
-    record = plan_record(make_plan(instance, options, solve))
+    plan = make_plan(instance, options, solve)
+    record = plan_record(plan)
+    # The city each family would go to next: staff read it beside the reason.
+    runner_up = {e.family_id: e.runner_up for e in plan.explanation.families}
+    for family in record["families"]:
+        family["runner_up"] = runner_up.get(family["family_id"])
     # What staff would have reached by hand on the same batch, for the review page.
     fcfs = first_come_first_served(instance, options).expected_success
     record["baselines"] = {"first_come_first_served": float(fcfs)}

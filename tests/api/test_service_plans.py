@@ -41,6 +41,9 @@ def test_a_plan_runs_in_the_background_and_keeps_every_capacity(as_role, scenari
     assert result["status"] in ("optimal", "feasible")
     placed = [f for f in result["families"] if f["city"]]
     assert placed and all(f["reason"] for f in result["families"])
+    # Each family's runner-up is another city, named for staff beside the reason.
+    runners = [f for f in placed if f["runner_up"]]
+    assert runners and all(f["runner_up"] != f["city"] for f in runners)
     for row in result["usage"]:
         if row["capacity"] is not None:
             assert row["used"] <= row["capacity"] + 1e-9
