@@ -238,9 +238,9 @@ def test_staff_import_plan_review_and_approve(browser, server, scenario):
     page.locator(".figure").first.screenshot(path=str(ARTIFACTS / "06-plan-map.png"))
 
     # Veto one family's city and lock another's, each with a reason; re-optimise.
-    placed = page.locator("#families tbody tr").filter(has_not_text="—")
-    vetoed, vetoed_city = placed.nth(0).locator("td").all_inner_texts()[:2]
-    locked, locked_city = placed.nth(1).locator("td").all_inner_texts()[:2]
+    rows = [r.locator("td").all_inner_texts() for r in page.locator("#families tbody tr").all()]
+    placed = [cells[:2] for cells in rows if cells[1] != "—"]
+    (vetoed, vetoed_city), (locked, locked_city) = placed[0], placed[1]
     for family, action, city, reason in (
         (vetoed, "veto", vetoed_city, "La familia no quiere ir a esa ciudad"),
         (locked, "lock", locked_city, "Tiene un hermano que trabaja allí"),
