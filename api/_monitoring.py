@@ -19,7 +19,11 @@ RELOCATED: Final = frozenset(
     {"moved", "interviewed", "hired", "employed_30d", "employed_90d", "employed_180d", "left"}
 )
 HIRED: Final = frozenset({"hired", "employed_30d", "employed_90d", "employed_180d"})
-KEPT_90: Final = frozenset({"employed_90d", "employed_180d"})
+KEPT: Final = {
+    30: frozenset({"employed_30d", "employed_90d", "employed_180d"}),
+    90: frozenset({"employed_90d", "employed_180d"}),
+    180: frozenset({"employed_180d"}),
+}
 COUNTS: Final = ("people", "relocated", "hired", "retention_eligible", "retained_90d")
 
 
@@ -35,22 +39,23 @@ def person_outcomes(
         chosen = events[events["status"].isin(statuses)]
         return chosen.groupby("placement_id")["date"].min()
 
-    moved_on, hired_on, kept_on = first(RELOCATED), first(HIRED), first(KEPT_90)
+    moved_on, hired_on = first(RELOCATED), first(HIRED)
     proposed_on = by_placement["date"].min()
     frame = placements.set_index("id")
     frame["moved_on"] = moved_on
     frame["hired_on"] = hired_on
-    frame["kept_on"] = kept_on
     frame["since"] = frame["moved_on"].fillna(proposed_on)
     attributes = people.set_index("person_id")[["age", "sex", "nationality"]]
     frame = frame.join(attributes, on="person_id")
     frame["relocated"] = frame["moved_on"].notna()
     frame["hired"] = frame["hired_on"].notna()
-    horizon = pd.to_datetime(frame["hired_on"]) + pd.Timedelta(days=90)
-    frame["retention_eligible"] = frame["hired"] & (
-        frame["kept_on"].notna() | (horizon <= pd.Timestamp(today))
-    )
-    frame["retained_90d"] = frame["kept_on"].notna()
+    # Retention at d days counts people hired at least d days ago (or confirmed at d).
+    for days, statuses in KEPT.items():
+        kept = frame.index.map(first(statuses)).notna()
+        horizon = pd.to_datetime(frame["hired_on"]) + pd.Timedelta(days=days)
+        frame[f"eligible_{days}d"] = frame["hired"] & (kept | (horizon <= pd.Timestamp(today)))
+        frame[f"retained_{days}d"] = kept
+    frame["retention_eligible"] = frame["eligible_90d"]
     days = (pd.to_datetime(frame["hired_on"]) - pd.to_datetime(frame["moved_on"])).dt.days
     frame["days_to_job"] = days.where(days >= 0)
     frame["month"] = pd.to_datetime(frame["since"]).dt.strftime("%Y-%m")
@@ -64,7 +69,8 @@ def person_outcomes(
 
 def indicators(outcomes: pd.DataFrame, by: Dimension) -> pd.DataFrame:
     """Counts and rates per group of ``by``."""
-    columns = [by, *COUNTS, "hire_rate", "retention_90d", "median_days_to_job"]
+    rates = ["hire_rate", *(f"retention_{d}d" for d in KEPT), "median_days_to_job"]
+    columns = [by, *COUNTS, *rates]
     if outcomes.empty:
         return pd.DataFrame(columns=columns)
     grouped = outcomes.groupby(by, dropna=False)
@@ -79,9 +85,11 @@ def indicators(outcomes: pd.DataFrame, by: Dimension) -> pd.DataFrame:
         }
     )
     table["hire_rate"] = table["hired"] / table["relocated"].where(table["relocated"] > 0)
-    table["retention_90d"] = table["retained_90d"] / table["retention_eligible"].where(
-        table["retention_eligible"] > 0
-    )
+    for days in KEPT:
+        eligible = grouped[f"eligible_{days}d"].sum()
+        table[f"retention_{days}d"] = grouped[f"retained_{days}d"].sum() / eligible.where(
+            eligible > 0
+        )
     return table.reset_index(names=by)[columns].sort_values(by).reset_index(drop=True)
 
 

@@ -861,10 +861,24 @@ def _indicator_figures(by_month, by_city, _: Callable[[str], str]) -> dict[str, 
         xaxis={"type": "category"},
         yaxis={"tickformat": ".0%", "range": [0, 1]},
     )
+    # Retention curves: the share of hired people still employed 30, 90 and 180 days on.
+    curve = go.Figure()
+    for row in cities:
+        points = [row.retention_30d, row.retention_90d, row.retention_180d]
+        if any(p is not None for p in points):
+            curve.add_scatter(x=[30, 90, 180], y=points, mode="lines+markers", name=row.group)
+    curve.update_layout(
+        height=320,
+        margin={"t": 10, "l": 40, "r": 10, "b": 80},
+        legend=LEGEND_BELOW,
+        xaxis={"title": _("Días desde la contratación"), "tickvals": [30, 90, 180]},
+        yaxis={"tickformat": ".0%", "range": [0, 1]},
+    )
     return {
         "over_time": _figure_html(over_time),
         "per_city": _figure_html(per_city),
         "retention": _figure_html(retention),
+        "curve": _figure_html(curve),
     }
 
 

@@ -29,7 +29,11 @@ class IndicatorRow(BaseModel):
     )
     retained_90d: int | None = None
     hire_rate: float | None = None
+    retention_30d: float | None = Field(
+        default=None, description="Still employed 30 days after hiring (retention curve)."
+    )
     retention_90d: float | None = None
+    retention_180d: float | None = None
     median_days_to_job: float | None = None
     suppressed: bool = Field(
         default=False, description="Fewer than 5 people: figures withheld from partners."

@@ -156,3 +156,36 @@ def test_csv_exports_cannot_carry_formulas():
     assert text.splitlines()[1].startswith("'=HYPERLINK")
     assert text.splitlines()[2].startswith("'+1")
     assert text.splitlines()[3] == "León,7"
+
+
+def test_retention_curves_count_only_people_hired_long_enough_ago():
+    import pandas as pd
+
+    from arraigo.api._monitoring import indicators, person_outcomes
+
+    today = dt.date(2026, 11, 24)
+    ago = lambda days: today - dt.timedelta(days=days)  # noqa: E731
+    placements = pd.DataFrame(
+        {"id": [1, 2, 3], "person_id": ["a", "b", "c"], "family_id": "F", "city": "León"}
+    )
+    events = pd.DataFrame(
+        [
+            (1, "moved", ago(230)),
+            (1, "hired", ago(200)),
+            (1, "employed_30d", ago(170)),
+            (2, "moved", ago(230)),
+            (2, "hired", ago(200)),
+            (2, "employed_180d", ago(20)),
+            (3, "moved", ago(60)),
+            (3, "hired", ago(40)),  # too recent for 90 or 180 days
+        ],
+        columns=["placement_id", "status", "date"],
+    )
+    people = pd.DataFrame(
+        {"person_id": ["a", "b", "c"], "age": [30, 40, 25], "sex": "F", "nationality": "HTI"}
+    )
+    row = indicators(person_outcomes(placements, events, people, today), "city").iloc[0]
+    assert row["retention_30d"] == pytest.approx(2 / 3)  # c, hired 40 days ago, not confirmed
+    assert row["retention_90d"] == pytest.approx(1 / 2)  # a left before 90 days; b stayed
+    assert row["retention_180d"] == pytest.approx(1 / 2)
+    assert row["median_days_to_job"] == 30  # 30, 30 and 20 days from moving to a job
