@@ -1,0 +1,303 @@
+"""Load on the service: concurrent clients asking top-10 matches over 50,000 vacancies.
+
+For each database (SQLite file; PostgreSQL when ARRAIGO_BENCH_DATABASE_URL names a
+server, or a throwaway one started with .ci/postgres), `arraigo serve` runs in a
+subprocess on 127.0.0.1, the batch is imported through `POST /api/v1/imports`, the
+matcher is warmed up (its first call encodes every vacancy; embeddings are cached on
+disk at ARRAIGO_CACHE_DIR), then CLIENTS clients ask
+`GET /api/v1/people/{id}/matches?k=10` for SECONDS seconds. Loopback only, bounded.
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
+        python benchmarks/bench_service_load.py [--seconds 60] [--clients 50]
+
+The postings share a pool of distinct texts (SNE postings repeat their templates): a
+request scores every one of the 50,000 vacancies whatever the pool size; the pool only
+bounds the one-off encoding of the warm-up on a two-core machine.
+"""
+
+import argparse
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import numpy as np
+from _results import machine, markdown_table, write_section
+from sqlalchemy import create_engine, text
+
+from arraigo.data import Dataset, generate_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+ARRAIGO = shutil.which("arraigo", path=str(Path(sys.executable).parent)) or "arraigo"
+PASSWORD = "clave-de-carga-123"
+TEXT_COLUMNS = ["title", "description", "isco", "education_min", "requires"]
+
+
+def batch(vacancies: int, texts: int, families: int, seed: int) -> Dataset:
+    """A scenario with ``vacancies`` postings whose texts come from ``texts`` templates."""
+    scenario = generate_scenario(families=families, seed=seed, vacancies=vacancies)
+    postings = scenario.vacancies
+    pool = postings.drop_duplicates(["title", "description"]).head(texts)
+    pick = np.random.default_rng(seed).integers(len(pool), size=len(postings))
+    templated = pool[TEXT_COLUMNS].iloc[pick].reset_index(drop=True)
+    postings = postings.drop(columns=TEXT_COLUMNS).reset_index(drop=True).join(templated)
+    return replace(scenario, vacancies=postings[scenario.vacancies.columns])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def postgres_server() -> Iterator[str | None]:
+    """A PostgreSQL server URL: ARRAIGO_BENCH_DATABASE_URL, else a throwaway one, else None."""
+    given = os.environ.get("ARRAIGO_BENCH_DATABASE_URL")
+    if given:
+        yield given
+        return
+    folder = tempfile.mkdtemp(prefix="arraigo-bench-pg-")
+    script = ROOT / ".ci" / "postgres"
+    started = subprocess.run([script, "start", folder], capture_output=True, text=True)
+    if started.returncode != 0:
+        print(f"no PostgreSQL: {started.stderr.strip()}", file=sys.stderr)
+        yield None
+        return
+    try:
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([script, "stop", folder], check=False)
+
+
+@contextmanager
+def fresh_database(server: str) -> Iterator[str]:
+    """A new database on a PostgreSQL server, dropped afterwards."""
+    name = f"arraigo_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def service(database_url: str, workdir: Path, cache_dir: Path) -> Iterator[str]:
+    """`arraigo serve` on a loopback port with an admin user; yields its base URL."""
+    env = {**os.environ, "ARRAIGO_DATABASE_URL": database_url, "ARRAIGO_CACHE_DIR": str(cache_dir)}
+    subprocess.run(
+        [ARRAIGO, "users", "add", "bench", "--role", "admin", "--password-stdin"],
+        input=PASSWORD + "\n",
+        text=True,
+        env=env,
+        cwd=workdir,
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    log = (workdir / "server.log").open("wb")
+    process = subprocess.Popen(
+        [ARRAIGO, "serve", "--port", str(port)], cwd=workdir, env=env, stdout=log, stderr=log
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"the server did not start; see {workdir / 'server.log'}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def sign_in(url: str) -> dict[str, str]:
+    answer = httpx.post(f"{url}/auth/token", data={"username": "bench", "password": PASSWORD})
+    answer.raise_for_status()
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+async def load(
+    url: str, headers: dict[str, str], people: list[str], clients: int, seconds: float
+) -> tuple[np.ndarray, int, int, float]:
+    """``clients`` clients asking top-10 matches back to back for ``seconds``.
+
+    Returns the latencies of successful answers (s), the number of errors (non-200 or
+    failed requests), all requests, and the wall time.
+    """
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(
+        base_url=url, headers=headers, limits=limits, timeout=30
+    ) as client:
+        start = time.perf_counter()
+        deadline = start + seconds
+
+        async def one_client(seed: int) -> None:
+            nonlocal errors
+            rng = np.random.default_rng(seed)
+            while time.perf_counter() < deadline:
+                person = people[rng.integers(len(people))]
+                sent = time.perf_counter()
+                try:
+                    answer = await client.get(f"/api/v1/people/{person}/matches", params={"k": 10})
+                    ok = answer.status_code == 200 and len(answer.json()) == 10
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    latencies.append(time.perf_counter() - sent)
+                else:
+                    errors += 1
+
+        await asyncio.gather(*(one_client(seed) for seed in range(clients)))
+        wall = time.perf_counter() - start
+    return np.array(latencies), errors, len(latencies) + errors, wall
+
+
+def run(
+    name: str, database_url: str, files: list[Path], people: list[str], args, cache_dir: Path
+) -> list[object]:
+    with (
+        tempfile.TemporaryDirectory(prefix="arraigo-bench-") as folder,
+        service(database_url, Path(folder), cache_dir) as url,
+    ):
+        headers = sign_in(url)
+        started = time.perf_counter()
+        payload = [("files", (p.name, p.read_bytes())) for p in files]
+        answer = httpx.post(f"{url}/api/v1/imports", files=payload, headers=headers, timeout=3600)
+        answer.raise_for_status()
+        imported = time.perf_counter() - started
+        print(f"{name}: imported in {imported:.1f} s", flush=True)
+        # Warm-up: the first call fits the matcher (encodes the vacancies once); each
+        # person's profile is encoded the first time they are matched.
+        started = time.perf_counter()
+        for person in people:
+            warm = httpx.get(
+                f"{url}/api/v1/people/{person}/matches",
+                params={"k": 10},
+                headers=headers,
+                timeout=3600,
+            )
+            warm.raise_for_status()
+        warmed = time.perf_counter() - started
+        print(f"{name}: warmed up in {warmed:.1f} s", flush=True)
+        # One client alone first: the time a request costs the server, without queueing.
+        alone, _, _, _ = asyncio.run(load(url, headers, people, 1, args.alone_seconds))
+        latencies, errors, requests, wall = asyncio.run(
+            load(url, headers, people, args.clients, args.seconds)
+        )
+    p50, p95, p99 = (
+        np.percentile(latencies, q) * 1000 if len(latencies) else float("nan") for q in (50, 95, 99)
+    )
+    row = [
+        name,
+        f"{imported:.0f} s",
+        f"{warmed:.0f} s",
+        f"{np.percentile(alone, 50) * 1000:.0f} ms",
+        f"{requests:,}",
+        f"{requests / wall:.1f}",
+        f"{p50:.0f} ms",
+        f"{p95:.0f} ms",
+        f"{p99:.0f} ms",
+        errors,
+        "yes" if p95 <= 200 and errors == 0 else "no",
+    ]
+    print(row, flush=True)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--vacancies", type=int, default=50_000)
+    parser.add_argument("--texts", type=int, default=400, help="distinct posting texts")
+    parser.add_argument("--families", type=int, default=2_000)
+    parser.add_argument("--people", type=int, default=200, help="people the clients ask about")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--alone-seconds", type=float, default=10.0, help="one client first")
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
+    args = parser.parse_args()
+
+    cache_dir = Path(os.environ.get("ARRAIGO_CACHE_DIR", ROOT / ".arraigo-cache"))
+    dataset = batch(args.vacancies, args.texts, args.families, seed=11)
+    working = dataset.people[dataset.people["age"].between(18, 64)]["person_id"]
+    people = working.sample(args.people, random_state=11).astype(str).tolist()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="arraigo-bench-data-") as folder:
+        files = dataset.write(folder)
+        if "sqlite" in args.databases:
+            url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+            rows.append(run("SQLite", url, files, people, args, cache_dir))
+        if "postgresql" in args.databases:
+            with postgres_server() as server:
+                if server is None:
+                    rows.append(["PostgreSQL", "not run: no server", *[""] * 9])
+                else:
+                    with fresh_database(server) as url:
+                        rows.append(run("PostgreSQL", url, files, people, args, cache_dir))
+
+    header = [
+        "database",
+        "import",
+        "warm-up",
+        "p50 alone",
+        "requests",
+        "req/s",
+        "p50",
+        "p95",
+        "p99",
+        "errors",
+        "p95 <= 200 ms, 0 errors",
+    ]
+    table = markdown_table(header, rows)
+    print(table)
+    if args.no_write:
+        return
+    load_avg = os.getloadavg()[0]
+    body = (
+        "### Service load: top-10 matches over "
+        f"{args.vacancies:,} vacancies\n\n"
+        f"`arraigo serve` (one uvicorn process) on 127.0.0.1; {args.clients} concurrent "
+        f"clients (httpx, asyncio, in the benchmark's own process on the same machine) "
+        f"ask `GET /api/v1/people/{{id}}/matches?k=10` for {args.seconds:.0f} s about "
+        f"{args.people} working-age people of {len(dataset.people):,}; postings built from "
+        f"{args.texts} distinct texts. Import and warm-up (matcher fit, profile "
+        'embeddings) are before the clock starts; "p50 alone" is one client asking '
+        f"for {args.alone_seconds:.0f} s first: what a request costs the server without "
+        "queueing.\n\n"
+        f"{table}\n\n"
+        f"Machine: {machine()} Load average at the end {load_avg:.1f}."
+    )
+    write_section("service_load", body)
+
+
+if __name__ == "__main__":
+    main()
