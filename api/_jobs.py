@@ -72,6 +72,7 @@ class PlanRunner:
         self.context = mp.get_context("spawn")  # a clean interpreter: no threads, no locks
         self.processes: dict[int, Any] = {}
         self.cancelled: set[int] = set()
+        self.stopping = False
         self.lock = threading.Lock()
 
     def start(self, job_id: int) -> None:
@@ -87,6 +88,16 @@ class PlanRunner:
             process.terminate()
             return True
         return False
+
+    def shutdown(self) -> None:
+        """Stop every solver as the service stops; watchers write nothing more, and the
+        next start marks their jobs failed, as after a crash."""
+        with self.lock:
+            self.stopping = True
+            processes = list(self.processes.values())
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
 
     def kill(self, job_id: int) -> None:
         """Kill the solver abruptly, as a crash would (used by fault tests)."""
@@ -107,6 +118,8 @@ class PlanRunner:
             target=_solve_in_child, args=(self.database_url, job_id, messages), daemon=True
         )
         with self.lock:
+            if self.stopping:
+                return
             if job_id in self.cancelled:
                 self._set(job_id, status="cancelled", finished_at=now())
                 return
@@ -135,6 +148,8 @@ class PlanRunner:
         with self.lock:
             self.processes.pop(job_id, None)
             cancelled = job_id in self.cancelled
+            if self.stopping:
+                return
         if cancelled:
             self._set(job_id, status="cancelled", finished_at=now())
         elif outcome is None:

@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        app.state.runner.shutdown()
         engine.dispose()
 
     app = FastAPI(

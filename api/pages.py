@@ -27,7 +27,7 @@ from arraigo.optimizer import (
     resource_label,
 )
 
-from ._deps import COOKIE, SessionDep
+from ._deps import COOKIE, RowId, SessionDep
 from ._imports import run_import
 from ._models import User
 from ._monitoring import Dimension
@@ -625,7 +625,7 @@ def _usage_by_city(result: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
 def plan_page(
-    plan_id: int, request: Request, session: SessionDep, user: StaffPage, error: str | None = None
+    plan_id: RowId, request: Request, session: SessionDep, user: StaffPage, error: str | None = None
 ):
     plan = plans.get_plan(plan_id, session, user)
     result = plan.result or None
@@ -659,7 +659,7 @@ def plan_page(
 
 @router.post("/plans/{plan_id}/decisions", response_class=HTMLResponse)
 def decide(
-    plan_id: int,
+    plan_id: RowId,
     request: Request,
     session: SessionDep,
     user: StaffPage,
@@ -692,7 +692,7 @@ def _act_on_plan(plan_id: int, request: Request, session, user: User, call, then
 
 
 @router.post("/plans/{plan_id}/reoptimize")
-def reoptimize(plan_id: int, request: Request, session: SessionDep, user: StaffPage):
+def reoptimize(plan_id: RowId, request: Request, session: SessionDep, user: StaffPage):
     def call():
         return plans.reoptimize(plan_id, request, session, user)
 
@@ -700,7 +700,7 @@ def reoptimize(plan_id: int, request: Request, session: SessionDep, user: StaffP
 
 
 @router.post("/plans/{plan_id}/approve")
-def approve(plan_id: int, request: Request, session: SessionDep, user: StaffPage):
+def approve(plan_id: RowId, request: Request, session: SessionDep, user: StaffPage):
     def call():
         return plans.approve(plan_id, session, user)
 
@@ -708,7 +708,7 @@ def approve(plan_id: int, request: Request, session: SessionDep, user: StaffPage
 
 
 @router.post("/plans/{plan_id}/cancel")
-def cancel(plan_id: int, request: Request, session: SessionDep, user: StaffPage):
+def cancel(plan_id: RowId, request: Request, session: SessionDep, user: StaffPage):
     def call():
         return plans.cancel_plan(plan_id, request, session, user)
 
@@ -752,7 +752,7 @@ def placements_page(
 
 @router.post("/placements/{placement_id}/events", response_class=HTMLResponse)
 def add_event(
-    placement_id: int,
+    placement_id: RowId,
     request: Request,
     session: SessionDep,
     user: Workers,
@@ -776,7 +776,7 @@ def add_event(
 
 @router.post("/placements/{placement_id}/officer", response_class=HTMLResponse)
 def assign_officer(
-    placement_id: int,
+    placement_id: RowId,
     request: Request,
     session: SessionDep,
     user: StaffPage,

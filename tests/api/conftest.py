@@ -48,6 +48,7 @@ def app(database_url: str):
             create_user(session, role, role, PASSWORD)
         session.commit()
     yield application
+    application.state.runner.shutdown()
     application.state.engine.dispose()
 
 
