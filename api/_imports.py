@@ -8,7 +8,6 @@ like someone already known are flagged for review, never merged.
 import hashlib
 import re
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from arraigo.data import Problem, kind_of, validate_against
+from arraigo.data import Problem, fold_name, kind_of, validate_against
 
 from ._audit import audit
 from ._models import DuplicateFlag, Import, User
@@ -50,11 +49,6 @@ def _safe_name(filename: str) -> str:
     return re.sub(r"[^\w.\-]", "_", name) or "upload"
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
 def _digits(phone: str) -> str:
     return re.sub(r"\D", "", str(phone))[-10:]
 
@@ -81,7 +75,9 @@ def flag_duplicates(session: Session, new_ids: set[str]) -> int:
     people = current_frame(session, "people")
     if people is None or "full_name" not in people:
         return 0
-    names = people["full_name"].map(lambda n: _fold(n) if isinstance(n, str) else "")
+    names = people["full_name"].map(
+        lambda n: " ".join(fold_name(n).split()) if isinstance(n, str) else ""
+    )
     candidates = _pairs(people, names + "|" + people["age"].astype(str), "same_name_age")
     if "phone" in people:
         phones = people["phone"].map(lambda p: _digits(p) if isinstance(p, str) else "")

@@ -6,7 +6,6 @@ with skops, loaded only with an explicit list of trusted types, never unpickled.
 """
 
 import datetime as dt
-import math
 
 import numpy as np
 import pandas as pd
@@ -19,7 +18,7 @@ from arraigo.matching import Matcher, OutcomeModel, outcome_features, outcome_re
 
 from ._models import OutcomeModel as StoredModel
 from ._models import Placement, PlacementEvent, User, now
-from ._store import current_frame
+from ._store import current_frame, json_safe
 
 # The classes a stored model may contain; anything else is refused on load.
 TRUSTED = [
@@ -65,10 +64,6 @@ def training_pairs(session: Session, today: dt.date) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).drop_duplicates(["person_id", "vacancy_id"])
 
 
-def _finite(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
-
-
 def fit_outcome_model(
     matcher: Matcher,
     people: pd.DataFrame,
@@ -108,13 +103,13 @@ def fit_outcome_model(
         "base_rate": report.base_rate,
         "brier": report.brier,
         "log_loss": report.log_loss,
-        "roc_auc": _finite(report.roc_auc),
+        "roc_auc": report.roc_auc,
         "weights": model.relevance_weights(),
         "calibration": report.calibration.to_dict("records"),
         "per_group": report.per_group.astype(object).to_dict("records"),
     }
     # Refit on every pair for use; the held-out report above says how well it does.
-    return OutcomeModel().fit(features, y), _json(metrics)
+    return OutcomeModel().fit(features, y), json_safe(metrics)
 
 
 def train(session: Session, matcher_factory, user: User, seed: int = 0) -> StoredModel:
@@ -139,18 +134,6 @@ def train(session: Session, matcher_factory, user: User, seed: int = 0) -> Store
     session.add(stored)
     session.flush()
     return stored
-
-
-def _json(value):
-    if isinstance(value, dict):
-        return {str(k): _json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
-    if isinstance(value, float | np.floating):
-        return _finite(float(value))
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
 
 
 def active_model(session: Session) -> tuple[int, OutcomeModel] | None:

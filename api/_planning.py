@@ -3,7 +3,6 @@
 Runs in the plan job's child process (see ``_jobs``): it only reads the database.
 """
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -26,14 +25,10 @@ from arraigo.optimizer import (
 from ._jobs import decisions_of
 from ._models import PlanJob
 from ._scoring import member_vacancy_scores
-from ._store import current_dataset
+from ._store import current_dataset, json_safe
 
 # At most one progress message a second reaches the database.
 PROGRESS_EVERY = 1.0
-
-
-def _finite(value: float) -> float | None:
-    return value if isinstance(value, int | float) and math.isfinite(value) else None
 
 
 def batch(dataset: Dataset, families: list[str] | None, cities: list[str] | None) -> Dataset:
@@ -98,7 +93,7 @@ def plan_job(
     def report(progress) -> None:
         if progress.elapsed - last[0] >= PROGRESS_EVERY:
             last[0] = progress.elapsed
-            on_progress({k: _finite(v) for k, v in asdict(progress).items()})
+            on_progress(json_safe(asdict(progress)))
 
     solve = SolveParams(
         time_limit=float(params.get("time_limit", 60)),
@@ -119,18 +114,7 @@ def plan_job(
     record["locks"] = locks
     record["vetoes"] = [list(v) for v in vetoes]
     record["wall_seconds"] = round(time.perf_counter() - started, 3)
-    return _json_safe(record)
-
-
-def _json_safe(value: Any) -> Any:
-    """JSON without NaN or infinity (PostgreSQL's JSON refuses them)."""
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float):
-        return _finite(value)
-    return value
+    return json_safe(record)
 
 
 def latest_plan(session: Session) -> PlanJob | None:

@@ -27,16 +27,19 @@ DATE_COLUMNS = frozenset({"registered_at", "placed_at"})
 ERASED_COLUMNS = PERSONAL_COLUMNS | {"skills_text"}
 
 
-def _plain(value: Any) -> Any:
-    """A typed cell as JSON: tuples to lists, dates to ISO text, NaN to null."""
+def json_safe(value: Any) -> Any:
+    """Plain JSON: tuples to lists, dates to ISO text, NumPy scalars to Python, NaN and
+    infinity to null (PostgreSQL's JSON refuses them)."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
+        return [json_safe(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and math.isnan(value):
-        return None
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else None
     if hasattr(value, "item"):  # NumPy scalars
-        return _plain(value.item())
+        return json_safe(value.item())
     if value is pd.NA:
         return None
     return value
@@ -55,7 +58,7 @@ def clean(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_json(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: _plain(v) for k, v in row.items()}
+    return json_safe(row)
 
 
 def content_hash(data: dict[str, Any]) -> str:

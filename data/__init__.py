@@ -30,7 +30,13 @@ from ._schema import (
 )
 from ._summary import city_summary, population_summary
 from ._use import derive_use
-from ._validate import DataValidationError, load_dataset, validate_against, validate_paths
+from ._validate import (
+    DataValidationError,
+    fold_name,
+    load_dataset,
+    validate_against,
+    validate_paths,
+)
 from ._vocab import (
     DOCUMENTS,
     EDUCATION_LEVELS,
@@ -62,6 +68,7 @@ __all__ = [
     "base_map",
     "city_summary",
     "derive_use",
+    "fold_name",
     "generate_history",
     "generate_scenario",
     "isco_codes",
