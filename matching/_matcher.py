@@ -172,8 +172,12 @@ class Matcher(BaseEstimator):
 
         # A posting's occupation: its ISCO code when given, and the ESCO occupation its
         # title normalises to when that agrees with the code (or no code is given).
-        esco, _ = self.taxonomy_.kneighbors(self.glossary_.annotate(titles).tolist(), 1)
-        esco = esco[:, 0]
+        # Postings repeat their titles: each distinct one is normalised once.
+        distinct, inverse = np.unique(titles.to_numpy().astype(str), return_inverse=True)
+        esco, _ = self.taxonomy_.kneighbors(
+            self.glossary_.annotate(pd.Series(distinct)).tolist(), 1
+        )
+        esco = esco[inverse.ravel(), 0]
         named = _isco_int(self.taxonomy_.occupations_["isco"].iloc[esco].reset_index(drop=True))
         given = _isco_int(column(vacancies, "isco").reset_index(drop=True))
         self.vacancy_isco_ = np.where(given >= 0, given, named)
@@ -182,14 +186,14 @@ class Matcher(BaseEstimator):
         self.lexical_vectorizer_ = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32
         )
-        self.vacancy_lexical_ = self.lexical_vectorizer_.fit_transform(fold_all(texts))
+        self.vacancy_lexical_ = _fit_transform(self.lexical_vectorizer_, fold_all(texts))
         self.terms_vectorizer_ = TfidfVectorizer(
             token_pattern=r"(?u)\b[^\W\d_]{4,}\b",
             stop_words=sorted(_GAP_STOPWORDS),
             dtype=np.float32,
         )
         try:
-            self.vacancy_terms_ = self.terms_vectorizer_.fit_transform(fold_all(texts)).tocsr()
+            self.vacancy_terms_ = _fit_transform(self.terms_vectorizer_, fold_all(texts)).tocsr()
         except ValueError:  # postings too short to hold any word of four letters
             self.vacancy_terms_ = None
         self.vacancy_facts_: VacancyFacts = vacancy_facts(vacancies)
@@ -471,6 +475,28 @@ class Matcher(BaseEstimator):
             stems = {w[:5] for w in words(text)}
             out.append([t for t in top_terms[v] if fold(t)[:5] not in stems][:n])
         return out
+
+
+def _fit_transform(vectorizer: TfidfVectorizer, texts: list[str]) -> sparse.csr_matrix:
+    """``vectorizer.fit_transform(texts)``, analysing each distinct text once.
+
+    Fitted on the distinct texts, the vocabulary is the same; the inverse document
+    frequencies are then counted over every text, as the plain fit would, so the
+    result is the same matrix.
+    """
+    distinct, inverse, counts = np.unique(
+        np.asarray(texts, dtype=object).astype(str), return_inverse=True, return_counts=True
+    )
+    matrix = vectorizer.fit_transform(distinct.tolist())
+    if vectorizer.use_idf:
+        present = matrix.copy()
+        present.data[:] = 1.0
+        documents = np.asarray(present.T @ counts.astype(np.float64)).ravel()
+        n = len(texts) + int(vectorizer.smooth_idf)
+        idf = np.log(n / (documents + int(vectorizer.smooth_idf))) + 1.0
+        vectorizer.idf_ = idf.astype(vectorizer.dtype)
+        matrix = vectorizer.transform(distinct.tolist())
+    return matrix[inverse.ravel()]
 
 
 def _short(text: str, limit: int = 40) -> str:

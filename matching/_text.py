@@ -19,7 +19,9 @@ def fold(text: str) -> str:
 
 
 def fold_all(texts: Iterable[str]) -> list[str]:
-    return [fold(t) for t in texts]
+    """``fold`` of each text, each distinct text folded once (postings repeat templates)."""
+    folded: dict[str, str] = {}
+    return [folded[t] if t in folded else folded.setdefault(t, fold(t)) for t in texts]
 
 
 def as_items(value: Any) -> tuple[str, ...]:

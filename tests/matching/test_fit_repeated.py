@@ -1,0 +1,34 @@
+"""SNE postings repeat their templates: the matcher analyses each distinct text once,
+and must index them exactly as if it had read every posting."""
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from arraigo.matching._matcher import _fit_transform
+
+POSTINGS = [
+    "Soldador MIG/TIG. Estructuras automotrices",
+    "Costurero(a) industrial. Máquina recta y overlock",
+    "Soldador MIG/TIG. Estructuras automotrices",
+    "Operador de montacargas. Turno nocturno",
+    "Soldador MIG/TIG. Estructuras automotrices",
+    "Costurero(a) industrial. Máquina recta y overlock",
+    "Ayudante general de almacén",
+]
+
+
+def test_repeated_postings_are_indexed_as_by_the_plain_fit():
+    for params in (
+        {"analyzer": "char_wb", "ngram_range": (3, 5), "sublinear_tf": True},
+        {"token_pattern": r"(?u)\b[^\W\d_]{4,}\b", "stop_words": ["turno"]},
+    ):
+        plain = TfidfVectorizer(dtype=np.float32, **params)
+        expected = plain.fit_transform(POSTINGS)
+        once = TfidfVectorizer(dtype=np.float32, **params)
+        got = _fit_transform(once, POSTINGS)
+        np.testing.assert_allclose(got.toarray(), expected.toarray(), rtol=1e-5, atol=1e-6)
+        # The fitted vectorizer reads a new profile the same way too.
+        profile = ["Soldadura y montacargas"]
+        np.testing.assert_allclose(
+            once.transform(profile).toarray(), plain.transform(profile).toarray(), rtol=1e-5
+        )
