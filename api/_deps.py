@@ -25,19 +25,40 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def current_user(
-    request: Request, session: SessionDep, bearer: Annotated[str | None, Depends(oauth2)]
-) -> User:
-    """The signed-in user, from a bearer token (API) or the session cookie (pages)."""
-    token = bearer or request.cookies.get(COOKIE)
+BearerToken = Annotated[str | None, Depends(oauth2)]
+NOT_SIGNED_IN = "Not signed in, or the session expired / Sesión no iniciada o vencida."
+
+
+def signed_in(session: Session, token: str | None) -> User:
+    """The user a bearer token or session cookie belongs to, else 401."""
     user = user_for_token(session, token) if token else None
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            detail="Not signed in, or the session expired / Sesión no iniciada o vencida.",
+            detail=NOT_SIGNED_IN,
             headers={"WWW-Authenticate": "Bearer"},
         )
     return user
+
+
+def allowed(user: User, roles: frozenset[str]) -> User:
+    """The user if their role is one of ``roles`` (or admin), else 403."""
+    if user.role not in roles and user.role != "admin":
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail=f"The role '{user.role}' may not do this / Su rol no permite esta acción.",
+        )
+    return user
+
+
+def token_of(request: Request, bearer: str | None) -> str | None:
+    """The bearer token (API) or the session cookie (pages)."""
+    return bearer or request.cookies.get(COOKIE)
+
+
+def current_user(request: Request, session: SessionDep, bearer: BearerToken) -> User:
+    """The signed-in user, from a bearer token (API) or the session cookie (pages)."""
+    return signed_in(session, token_of(request, bearer))
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -49,17 +70,14 @@ class RequireRole:
     def __init__(self, *roles: str) -> None:
         self.roles = frozenset(roles) | {"admin"}
 
-    def __call__(self, user: CurrentUser) -> User:
-        if user.role not in self.roles:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                detail=f"The role '{user.role}' may not do this / Su rol no permite esta acción.",
-            )
-        return user
+    # async: a check without I/O runs on the event loop, not in a worker thread.
+    async def __call__(self, user: CurrentUser) -> User:
+        return allowed(user, self.roles)
 
 
+WORKERS = frozenset({"relocation_staff", "employment_officer"})
 Staff = Annotated[User, Depends(RequireRole("relocation_staff"))]
-StaffOrOfficer = Annotated[User, Depends(RequireRole("relocation_staff", "employment_officer"))]
+StaffOrOfficer = Annotated[User, Depends(RequireRole(*WORKERS))]
 AnyRole = Annotated[User, Depends(RequireRole("relocation_staff", "employment_officer", "partner"))]
 Admin = Annotated[User, Depends(RequireRole())]
 

@@ -4,13 +4,22 @@ The child reads the batch from the database, solves and sends back progress and 
 finished plan; only the service writes to the database, in one transaction when the
 plan is done. So a job that is cancelled, killed or dies leaves no half-written plan,
 and a job that was running when the service stopped is marked failed on restart.
+
+A service may run several worker processes on one database. Each job names the
+process that watches it (``owner``); a cancellation is written to the job, and its
+watcher, in whichever process, stops the solver. A process starting marks failed only
+the unfinished jobs whose watcher is gone, not those of its running siblings.
 """
 
 import datetime as dt
 import multiprocessing as mp
+import os
 import queue
+import socket
 import threading
+import time
 import traceback
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -24,12 +33,53 @@ POLL = 0.5
 INTERRUPTED = "Interrumpido: el servicio se reinició durante el cálculo / interrupted by a restart."
 
 
+def _started(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks after boot, from /proc): tells a live
+    process from a later one that reuses its pid. None: no such process; "" where
+    there is no /proc to read."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        if Path("/proc/self").exists():
+            return None
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+        return ""
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def this_process() -> str:
+    """``host:pid:start`` of this process: the owner written on the jobs it watches."""
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_started(pid)}"
+
+
+def owner_alive(owner: str | None) -> bool:
+    """Whether the process that owns a job still runs. A process on another host is
+    taken as alive: only its own restart can tell."""
+    if not owner:
+        return False
+    host, pid, started = owner.rsplit(":", 2)
+    if host != socket.gethostname():
+        return True
+    return pid.isdigit() and _started(int(pid)) == started
+
+
 def recover(sessions: sessionmaker[Session]) -> int:
-    """Mark jobs left queued or running by a stopped service as failed; returns how many."""
+    """Mark jobs left queued or running by a stopped service process as failed (not
+    those a running sibling worker watches); returns how many."""
     with transaction(sessions) as session:
         jobs = session.scalars(select(PlanJob).where(PlanJob.status.in_(("queued", "running"))))
         count = 0
         for job in jobs:
+            if owner_alive(job.owner):
+                continue
             job.status, job.error, job.finished_at = "failed", INTERRUPTED, now()
             count += 1
     return count
@@ -67,6 +117,7 @@ class PlanRunner:
     """Starts, watches and cancels plan jobs for one service process."""
 
     def __init__(self, sessions: sessionmaker[Session], database_url: str) -> None:
+        self.owner = this_process()
         self.sessions = sessions
         self.database_url = database_url
         self.context = mp.get_context("spawn")  # a clean interpreter: no threads, no locks
@@ -80,7 +131,8 @@ class PlanRunner:
         thread.start()
 
     def cancel(self, job_id: int) -> bool:
-        """Stop a queued or running job; returns whether it was running here."""
+        """Stop a job this process watches; returns whether its solver was running.
+        (The cancellation is also written to the job, for a watcher in another worker.)"""
         with self.lock:
             self.cancelled.add(job_id)
             process = self.processes.get(job_id)
@@ -106,6 +158,12 @@ class PlanRunner:
         if process is not None:
             process.kill()
 
+    def _cancel_requested(self, job_id: int) -> bool:
+        with transaction(self.sessions) as session:
+            return bool(
+                session.scalar(select(PlanJob.cancel_requested).where(PlanJob.id == job_id))
+            )
+
     def _set(self, job_id: int, **fields: Any) -> None:
         with transaction(self.sessions) as session:
             job = session.get(PlanJob, job_id)
@@ -120,7 +178,7 @@ class PlanRunner:
         with self.lock:
             if self.stopping:
                 return
-            if job_id in self.cancelled:
+            if job_id in self.cancelled or self._cancel_requested(job_id):
                 self._set(job_id, status="cancelled", finished_at=now())
                 return
             self.processes[job_id] = process
@@ -133,7 +191,12 @@ class PlanRunner:
             )
             return
         outcome: tuple[str, Any] | None = None
+        checked = time.monotonic()
         while outcome is None:
+            if time.monotonic() - checked >= POLL:
+                checked = time.monotonic()
+                if self._cancel_requested(job_id):  # asked through another worker
+                    self.cancel(job_id)
             try:
                 kind, payload = messages.get(timeout=POLL)
             except queue.Empty:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -151,6 +152,24 @@ class PlanJob(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("plan_jobs.id"))
     approved_by: Mapped[str | None] = mapped_column(String(80))
     approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The service process that watches the job (host:pid:start), and a cancellation
+    # asked through any process: each worker of `arraigo serve` sees both.
+    owner: Mapped[str | None] = mapped_column(String(120))
+    cancel_requested: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class MatchResult(Base):
+    """A person's ranked vacancies as JSON, with and without their name, shared by the
+    service's workers. Valid while its key holds: the vacancies' version, the person's
+    record and content, the occupation staff confirmed, and k."""
+
+    __tablename__ = "match_results"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(120), index=True)
+    vacancies_version: Mapped[int] = mapped_column(Integer, index=True)
+    named: Mapped[bytes] = mapped_column(LargeBinary)
+    anonymous: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class PlanDecision(Base):

@@ -58,20 +58,22 @@ def service_taxonomy(kind: str = "lexical") -> TaxonomyNormaliser:
     return TaxonomyNormaliser(encoder=None).fit(esco_labels(load_esco_occupations()))
 
 
-def corrections(session: Session) -> dict[str, str]:
-    """The latest occupation (ISCO-08 unit group) staff confirmed for each person."""
-    rows = session.execute(
-        select(OccupationCorrection.person_id, OccupationCorrection.isco).order_by(
-            OccupationCorrection.id
-        )
-    )
-    return {person: isco for person, isco in rows}
+def corrections(session: Session, person_ids: list[str] | None = None) -> dict[str, str]:
+    """The latest occupation (ISCO-08 unit group) staff confirmed for each person (of
+    ``person_ids``, when given)."""
+    query = select(OccupationCorrection.person_id, OccupationCorrection.isco)
+    if person_ids is not None:
+        query = query.where(OccupationCorrection.person_id.in_(person_ids))
+    return {
+        person: isco for person, isco in session.execute(query.order_by(OccupationCorrection.id))
+    }
 
 
 def with_corrections(session: Session, people: pd.DataFrame) -> pd.DataFrame:
     """People with the occupation staff corrected, which the matcher puts first."""
-    found = corrections(session)
-    return people.assign(occupation_isco=people["person_id"].map(found))
+    ids = people["person_id"].astype(str)
+    found = corrections(session, ids.tolist() if len(ids) <= 500 else None)
+    return people.assign(occupation_isco=ids.map(found))
 
 
 def matcher_for(vacancies: pd.DataFrame, weights: dict[str, float] | None = None) -> Matcher:

@@ -53,17 +53,21 @@ def issue_token(session: Session, user: User, hours: float) -> str:
 
 
 def user_for_token(session: Session, token: str) -> User | None:
-    """The active user a valid, unexpired token belongs to."""
-    row = session.scalar(select(Token).where(Token.token_hash == _digest(token)))
-    if row is None:
+    """The active user a valid, unexpired token belongs to (one query: every request
+    asks it)."""
+    found = session.execute(
+        select(User, Token.expires_at)
+        .join(Token, Token.user_id == User.id)
+        .where(Token.token_hash == _digest(token))
+    ).first()
+    if found is None:
         return None
-    expires = row.expires_at
+    user, expires = found
     if expires.tzinfo is None:  # SQLite returns naive datetimes
         expires = expires.replace(tzinfo=dt.UTC)
     if expires <= now():
         return None
-    user = session.get(User, row.user_id)
-    return user if user is not None and user.active else None
+    return user if user.active else None
 
 
 def revoke_token(session: Session, token: str) -> None:

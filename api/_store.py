@@ -8,12 +8,12 @@ import math
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from arraigo.data import KINDS, LIST_COLUMNS, PERSONAL_COLUMNS, Dataset
 
-from ._models import Record
+from ._models import MatchResult, Record
 
 KEYS: dict[str, str] = {
     "people": "person_id",
@@ -162,6 +162,8 @@ def _erased(data: dict[str, Any]) -> dict[str, Any]:
 def erase_person(session: Session, person_id: str) -> int:
     """Remove a person's personal fields from every stored version; returns versions touched."""
     versions = history(session, "people", person_id)
+    # Rankings kept for the workers hold the name and the profile's words.
+    session.execute(delete(MatchResult).where(MatchResult.person_id == person_id))
     for record in versions:
         data = _erased(record.data)
         session.execute(

@@ -1,8 +1,13 @@
 """The FastAPI application: `create_app()` wires settings, database and routers."""
 
+import os
+import signal
+import threading
+import time
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 
+from anyio import to_thread
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
@@ -48,6 +53,21 @@ async def unstorable_value(request: Request, exc: DataError) -> JSONResponse:
     )
 
 
+def stop_with_supervisor() -> None:
+    """In a worker of `arraigo serve --workers N`: stop gracefully if the supervisor
+    process dies (killed, out of memory), rather than live on holding the port."""
+    supervisor = os.environ.get("ARRAIGO_SUPERVISOR_PID")
+    if not supervisor:
+        return
+
+    def watch() -> None:
+        while os.getppid() == int(supervisor):
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="arraigo-supervisor", daemon=True).start()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service, on the database the settings name (upgraded to the latest schema)."""
     settings = settings or get_settings()
@@ -56,7 +76,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        stop_with_supervisor()
+        refitter = matching.Refitter(app)
+        refitter.start()
         yield
+        refitter.shutdown()
         app.state.runner.shutdown()
         engine.dispose()
 
@@ -72,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Plans that were running when the service last stopped did not finish: say so.
     recover(app.state.sessions)
     app.state.runner = PlanRunner(app.state.sessions, settings.database_url)
+    app.state.matches = matching.MatchCache()
     routers = (
         health,
         auth,

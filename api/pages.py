@@ -466,7 +466,7 @@ def candidates_page(
         if person is not None:
             person_matches, error = attempt(
                 session,
-                lambda: matching.person_matches(person_id, request, session, user, k=10),
+                lambda: matching.matches_for_person(person_id, request, session, user, k=10),
             )
     vacancies = records.list_vacancies(session, user, limit=1000).items
     if vacancy_id:

@@ -9,9 +9,10 @@ from .._deps import SessionDep
 from .._schemas import Health
 
 router = APIRouter(tags=["health"])
+VERSION = version("arraigo")
 
 
 @router.get("/health", response_model=Health, summary="Service and database are up")
 def health(session: SessionDep) -> Health:
     session.execute(text("SELECT 1"))
-    return Health(version=version("arraigo"))
+    return Health(version=VERSION)

@@ -42,7 +42,12 @@ def _placed_families(session) -> set[str]:
 
 
 def _start(request: Request, session, user, params: dict, parent_id: int | None) -> PlanJob:
-    job = PlanJob(created_by=user.username, params=params, parent_id=parent_id)
+    job = PlanJob(
+        created_by=user.username,
+        params=params,
+        parent_id=parent_id,
+        owner=request.app.state.runner.owner,
+    )
     session.add(job)
     session.flush()
     audit(session, user, "plan_start", "plan", job.id, parent=parent_id)
@@ -83,8 +88,10 @@ def cancel_plan(plan_id: RowId, request: Request, session: SessionDep, user: Sta
     job = _job(session, plan_id)
     if job.status not in ("queued", "running"):
         raise HTTPException(status.HTTP_409_CONFLICT, detail=f"The plan is {job.status}.")
-    request.app.state.runner.cancel(plan_id)
+    job.cancel_requested = True  # seen by the job's watcher in whichever worker runs it
     audit(session, user, "plan_cancel", "plan", plan_id)
+    session.commit()
+    request.app.state.runner.cancel(plan_id)
     return _out(job)
 
 

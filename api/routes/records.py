@@ -99,7 +99,7 @@ def list_people(
 @router.get("/people/{person_id}", response_model=PersonOut, summary="One person")
 def get_person(person_id: str, session: SessionDep, user: StaffOrOfficer) -> PersonOut:
     record = _current_record(session, "people", person_id)
-    corrected = corrections(session).get(person_id)
+    corrected = corrections(session, [person_id]).get(person_id)
     return _person(personal_filter(session, user)(record.data), record.version, corrected)
 
 

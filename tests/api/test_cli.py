@@ -1,11 +1,17 @@
 """The arraigo command line as a user runs it: generate, validate, demo."""
 
+import contextlib
 import json
+import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 CORPUS = Path(__file__).parents[1] / "data" / "corpus"
@@ -105,3 +111,100 @@ def test_demo_runs_offline_end_to_end_and_beats_first_come_first_served(tmp_path
     # The base map travels inside the report: plotly needs no internet to draw it.
     assert 'window.PlotlyGeoAssets = {topojson: {"north-america_110m": {"type":"Topology"' in report
     assert "This service uses the ESCO classification" in report
+
+
+def test_serve_with_two_workers_on_a_new_database(tmp_path):
+    """`arraigo users add` then `arraigo serve --workers 2`: the empty database is
+    created once, and every worker answers sign-in and the API."""
+    env = {**os.environ, "ARRAIGO_DATABASE_URL": f"sqlite:///{tmp_path / 'arraigo.sqlite3'}"}
+    added = subprocess.run(
+        [ARRAIGO, "users", "add", "ana", "--role", "relocation_staff", "--password-stdin"],
+        input="clave-de-ana-123\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert added.returncode == 0, added.stderr
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen(
+        [ARRAIGO, "serve", "--port", str(port), "--workers", "2"], env=env, stdout=log, stderr=log
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        token = httpx.post(
+            f"{url}/auth/token", data={"username": "ana", "password": "clave-de-ana-123"}
+        ).json()["access_token"]
+        # New connections each time: both workers get some of them.
+        for _ in range(10):
+            me = httpx.get(f"{url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+            assert me.json()["role"] == "relocation_staff"
+        assert httpx.get(f"{url}/api/v1/me").status_code == 401
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+        log.close()
+    text = (tmp_path / "serve.log").read_text()
+    assert text.count("Application startup complete") == 2, text
+    assert "Traceback" not in text, text
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").exists(), reason="reads processes from /proc")
+def test_workers_stop_when_their_supervisor_is_killed(tmp_path):
+    env = {**os.environ, "ARRAIGO_DATABASE_URL": f"sqlite:///{tmp_path / 'arraigo.sqlite3'}"}
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "serve.log"
+    server = subprocess.Popen(
+        [ARRAIGO, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while log.read_text().count("startup complete") < 2 and time.monotonic() < deadline:
+            time.sleep(0.3)
+        workers = {p for p in _children(server.pid) if b"spawn_main" in _cmdline(p)}
+        assert len(workers) == 2
+        server.kill()  # the supervisor alone, as the out-of-memory killer would
+        server.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(Path(f"/proc/{p}").exists() for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not any(Path(f"/proc/{p}").exists() for p in workers)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # nothing of it left: as it should
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

@@ -39,6 +39,7 @@ class Server:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: the workers die with it
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -51,7 +52,8 @@ class Server:
         raise AssertionError("the server did not start")
 
     def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
+        """As a crash would: the supervisor and every worker at once, no shutdown."""
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
 

@@ -2,12 +2,17 @@
 their follow-ups, and monitoring that partners may receive."""
 
 import datetime as dt
+import time
 
 import pytest
+from sqlalchemy import select
 
-from arraigo.api._models import PlanJob
+from arraigo.api._models import MatchResult, PlanJob
+from arraigo.api._settings import Settings
+from arraigo.api.app import create_app
+from arraigo.api.routes import matching
 
-from .conftest import upload
+from .conftest import Client, upload
 
 
 @pytest.fixture
@@ -55,6 +60,14 @@ def test_an_officer_sees_personal_data_of_their_own_candidates_only(as_role, loa
     assert assign.status_code == 200
     assert officer.get("/api/v1/people/P2").json()["full_name"] == "Wilmer Mejía"
     assert officer.get("/api/v1/people/P1").json()["phone"] is None
+    # The same in their matches, whoever asked for them first.
+    assert {m["full_name"] for m in loaded.get("/api/v1/people/P1/matches").json()} == {
+        "Yeni Mejía"
+    }
+    assert {m["full_name"] for m in officer.get("/api/v1/people/P1/matches").json()} == {None}
+    assert {m["full_name"] for m in officer.get("/api/v1/people/P2/matches").json()} == {
+        "Wilmer Mejía"
+    }
     mine = officer.get("/api/v1/placements", params={"mine": True}).json()
     assert [p["person_id"] for p in mine] == ["P2"]
 
@@ -91,6 +104,60 @@ def test_a_corrected_occupation_is_kept_and_used_by_later_matching(loaded):
     welder_after = next(m for m in after if m["vacancy_id"] == "V1")
     assert welder_after["taxonomy"] > welder_before["taxonomy"]
     assert "corregido por el personal" in welder_after["reason"]
+
+
+def test_matches_follow_changes_to_the_person_and_to_the_vacancies(loaded, tmp_path, good_files):
+    asked = {"k": 3}
+    first = loaded.get("/api/v1/people/P1/matches", params=asked).json()
+    assert first[0]["vacancy_id"] == "V2"  # the seamstress and the sewing job
+    assert {m["full_name"] for m in first} == {"Yeni Mejía"}
+    assert any("«Costurera»" in m["reason"] for m in first)
+    # Erased on request: the next answer holds neither her name nor her words.
+    assert loaded.delete("/api/v1/people/P1/personal-data").status_code == 200
+    erased = loaded.get("/api/v1/people/P1/matches", params=asked).json()
+    assert {m["full_name"] for m in erased} == {None}
+    with loaded.app.state.sessions() as session:
+        kept = session.scalars(select(MatchResult).where(MatchResult.person_id == "P1")).all()
+        assert [row.named for row in kept] == [row.anonymous for row in kept]
+    assert not any("Costurera" in m["reason"] for m in erased)
+    # A posting retitled by a new import shows its new title at once.
+    vacancies = tmp_path / "vacancies.csv"
+    source = next(p for p in good_files if p.name == "vacancies.csv").read_text(encoding="utf-8")
+    vacancies.write_text(source.replace("Costurero(a) industrial", "Costurero(a) de overlock"))
+    upload(loaded, vacancies)
+    titles = {m["vacancy_id"]: m["title"] for m in loaded.get("/api/v1/people/P2/matches").json()}
+    assert titles["V2"] == "Costurero(a) de overlock"
+
+
+def test_a_ranking_is_shared_by_the_workers_of_the_service(loaded, database_url):
+    first = loaded.get("/api/v1/people/P3/matches")
+    sibling = create_app(Settings(database_url=database_url, cookie_secure=False))
+    try:
+        with Client(sibling) as other:
+            other.sign_in("relocation_staff")
+            other.get("/api/v1/people/P1/matches")  # fits the sibling's own matcher
+            ranked = []
+            matcher = sibling.state.matcher[1]
+            rank = matcher.rank_vacancies
+            matcher.rank_vacancies = lambda *a, **kw: ranked.append(a) or rank(*a, **kw)
+            again = other.get("/api/v1/people/P3/matches")
+    finally:
+        sibling.state.runner.shutdown()
+        sibling.state.engine.dispose()
+    assert again.content == first.content
+    assert ranked == []  # read from the table, not ranked again
+
+
+def test_a_worker_refits_its_matcher_soon_after_an_import(app, good_files, monkeypatch):
+    monkeypatch.setattr(matching, "REFIT_EVERY", 0.2)
+    with Client(app) as staff:  # as the service runs: with its background work
+        staff.sign_in("relocation_staff")
+        assert upload(staff, *good_files).status_code == 200
+        deadline = time.monotonic() + 60
+        while getattr(app.state, "matcher", None) is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        # Nobody asked for a match, yet the matcher knows every stored vacancy.
+        assert sorted(app.state.matcher[1].vacancy_ids_) == ["V1", "V2", "V3", "V4"]
 
 
 def test_matches_come_with_reasons_and_blockers(loaded):

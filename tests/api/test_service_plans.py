@@ -1,16 +1,19 @@
 """Plan jobs through the service: run, watch, review, approve; and what happens when a
 job is cancelled, killed or the service restarts."""
 
+import subprocess
+import sys
 import time
 
 import pytest
 
+from arraigo.api._jobs import this_process
 from arraigo.api._models import PlanJob
 from arraigo.api._settings import Settings
 from arraigo.api.app import create_app
 from arraigo.data import generate_scenario
 
-from .conftest import upload
+from .conftest import Client, upload
 
 
 def wait(client, plan_id: int, until=("draft", "failed", "cancelled"), seconds: float = 180):
@@ -118,3 +121,57 @@ def test_a_restart_marks_unfinished_jobs_failed_visibly(app, database_url, as_ro
     restarted.state.engine.dispose()
     plans = as_role("relocation_staff").get("/api/v1/plans").json()
     assert plans[0]["status"] == "failed"
+
+
+def test_a_plan_started_in_one_worker_is_cancelled_through_another(
+    app, database_url, as_role, tmp_path
+):
+    staff = as_role("relocation_staff")
+    big = generate_scenario(families=1500, seed=4, vacancies=0).write(tmp_path / "big")
+    assert upload(staff, *big).status_code == 200
+    plan_id = staff.post("/api/v1/plans", json={"time_limit": 120}).json()["id"]
+    wait(staff, plan_id, until=("running",))
+    # A second worker process of the same service starts: the running job is not its
+    # to fail, and a cancellation asked through it reaches the solver of the first.
+    sibling = create_app(Settings(database_url=database_url, cookie_secure=False))
+    try:
+        with Client(sibling) as other:
+            other.sign_in("relocation_staff")
+            assert other.get(f"/api/v1/plans/{plan_id}").json()["status"] == "running"
+            assert other.post(f"/api/v1/plans/{plan_id}/cancel").status_code == 200
+        plan = wait(staff, plan_id, until=("cancelled", "draft", "failed"), seconds=30)
+    finally:
+        sibling.state.runner.shutdown()
+        sibling.state.engine.dispose()
+    assert plan["status"] == "cancelled"
+    assert plan["result"] is None
+
+
+def test_a_start_fails_the_jobs_of_stopped_processes_only(app, database_url):
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    ).stdout.strip()
+    host, pid, started = this_process().rsplit(":", 2)
+    owners = {
+        "alive": this_process(),
+        "stopped": f"{host}:{gone}:{started}",
+        "pid reused": f"{host}:{pid}:{int(started or 0) + 1}",
+        "never taken": None,
+    }
+    with app.state.sessions() as session:
+        for name, owner in owners.items():
+            session.add(PlanJob(created_by=name, status="running", params={}, owner=owner))
+        session.commit()
+    restarted = create_app(Settings(database_url=database_url, cookie_secure=False))
+    with restarted.state.sessions() as session:
+        status = {job.created_by: job.status for job in session.query(PlanJob)}
+    restarted.state.engine.dispose()
+    assert status == {
+        "alive": "running",
+        "stopped": "failed",
+        "pid reused": "failed",
+        "never taken": "failed",
+    }
