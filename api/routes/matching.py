@@ -66,7 +66,7 @@ _MATCH_LIST = TypeAdapter(list[MatchOut])
 class MatchCache:
     """Ranked matches by key, the least recently used dropped beyond ``size`` entries."""
 
-    def __init__(self, size: int = 20_000) -> None:
+    def __init__(self, size: int = 5_000) -> None:  # about 12 kB each
         self.size = size
         self._entries: OrderedDict[Hashable, Ranked] = OrderedDict()
         self._lock = threading.Lock()
@@ -124,6 +124,9 @@ def refit(app, session, version: int | None = None):
         app.state.matcher = (version, matcher, vacancies.set_index("vacancy_id"))
         # The fitted index is millions of long-lived objects: leave them out of the
         # garbage collector's full passes, which would otherwise pause every request.
+        # Unfrozen and collected first, so the matcher this one replaces is freed.
+        gc.unfreeze()
+        gc.collect()
         gc.freeze()
         # Rankings over vacancies that changed since are never asked for again.
         session.execute(delete(MatchResult).where(MatchResult.vacancies_version < version))
