@@ -2,10 +2,13 @@
 ARRAIGO_TEST_DATABASE_URL names a server), with one signed-in client per role."""
 
 import os
+import socket
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
@@ -99,3 +102,23 @@ def loaded(as_role, good_files):
     staff = as_role("relocation_staff")
     assert upload(staff, *good_files).status_code == 200
     return staff
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def healthy(url: str, seconds: float) -> bool:
+    """Whether a service at ``url`` answers `GET /health` within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False

@@ -5,7 +5,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from .conftest import free_port, healthy
 
 CORPUS = Path(__file__).parents[1] / "data" / "corpus"
 ARRAIGO = shutil.which("arraigo", path=str(Path(sys.executable).parent)) or "arraigo"
@@ -127,22 +128,14 @@ def test_serve_with_two_workers_on_a_new_database(tmp_path):
         check=False,
     )
     assert added.returncode == 0, added.stderr
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen(
         [ARRAIGO, "serve", "--port", str(port), "--workers", "2"], env=env, stdout=log, stderr=log
     )
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
+        assert healthy(url, 120)
         token = httpx.post(
             f"{url}/auth/token", data={"username": "ana", "password": "clave-de-ana-123"}
         ).json()["access_token"]
@@ -175,9 +168,7 @@ def _children(pid: int) -> set[int]:
 @pytest.mark.skipif(not Path("/proc").exists(), reason="reads processes from /proc")
 def test_workers_stop_when_their_supervisor_is_killed(tmp_path):
     env = {**os.environ, "ARRAIGO_DATABASE_URL": f"sqlite:///{tmp_path / 'arraigo.sqlite3'}"}
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     log = tmp_path / "serve.log"
     server = subprocess.Popen(
         [ARRAIGO, "serve", "--port", str(port), "--workers", "2"],

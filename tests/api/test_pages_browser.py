@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import re
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from arraigo.api._settings import Settings
 from arraigo.api.app import create_app
 from arraigo.data import generate_scenario, write_table
 
-from .conftest import CORPUS, PASSWORD, ROLES, _database_url
+from .conftest import CORPUS, PASSWORD, ROLES, _database_url, free_port
 
 CHROMIUM = os.environ.get("ARRAIGO_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "pages"
@@ -44,12 +43,6 @@ FLAGS = [
 if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
     pytest.skip(f"no Chromium at {CHROMIUM} (CI installs it)", allow_module_level=True)
 playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +64,7 @@ def service(tmp_path_factory) -> Iterator:
         for role in ROLES:
             create_user(session, role, role, PASSWORD)
         session.commit()
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     uvi = uvicorn.Server(config)
     thread = threading.Thread(target=uvi.run, daemon=True)

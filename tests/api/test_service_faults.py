@@ -3,7 +3,6 @@
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,13 +16,9 @@ from sqlalchemy import create_engine, func, select
 from arraigo.api._models import Import, Record
 from arraigo.data import generate_scenario
 
+from .conftest import free_port, healthy
+
 ARRAIGO = shutil.which("arraigo", path=str(Path(sys.executable).parent)) or "arraigo"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
@@ -41,13 +36,8 @@ class Server:
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # its own process group: the workers die with it
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        if healthy(self.url, 60):
+            return
         self.kill()
         raise AssertionError("the server did not start")
 
