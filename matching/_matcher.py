@@ -178,7 +178,9 @@ class Matcher(BaseEstimator):
             self.glossary_.annotate(pd.Series(distinct)).tolist(), 1
         )
         esco = esco[inverse.ravel(), 0]
-        named = _isco_int(self.taxonomy_.occupations_["isco"].iloc[esco].reset_index(drop=True))
+        # Each taxonomy occupation's ISCO-08 unit group as int, read once for all profiles.
+        self.taxonomy_isco_ = _isco_int(self.taxonomy_.occupations_["isco"])
+        named = self.taxonomy_isco_[esco]
         given = _isco_int(column(vacancies, "isco").reset_index(drop=True))
         self.vacancy_isco_ = np.where(given >= 0, given, named)
         self.vacancy_esco_ = np.where(self.vacancy_isco_ == named, esco, -1)
@@ -240,7 +242,7 @@ class Matcher(BaseEstimator):
         for name, values in grid.items():
             values[found["person"].to_numpy(), found["slot"].to_numpy()] = found[name].to_numpy()
         grid = self._corrected(people, grid)
-        isco = _isco_int(self.taxonomy_.occupations_["isco"]).astype(np.int64)
+        isco = self.taxonomy_isco_
         return _Profiles(
             ids=column(people, "person_id").astype(str).to_numpy(),
             texts=texts,
@@ -262,7 +264,7 @@ class Matcher(BaseEstimator):
         has = corrected.reset_index(drop=True).ne("").to_numpy()
         if not has.any():
             return grid
-        isco = _isco_int(self.taxonomy_.occupations_["isco"])
+        isco = self.taxonomy_isco_
         # The ESCO occupation named for that unit group: its first in the taxonomy.
         first = pd.Series(np.arange(len(isco)), index=isco).groupby(level=0).first()
         wanted = _isco_int(corrected[has])

@@ -13,7 +13,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Annotated, Any
 
 import pandas as pd
@@ -48,16 +47,15 @@ REFIT_EVERY = 5.0  # seconds between checks for changed vacancies
 TopK = Annotated[int, Query(ge=1, le=100, description="How many to return.")]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Ranked:
     """A person's ranked vacancies, and their JSON with and without the person's name."""
 
     named: bytes
     anonymous: bytes
 
-    @cached_property
-    def matches(self) -> list[MatchOut]:
-        return _MATCH_LIST.validate_json(self.named)
+    def matches(self, named: bool) -> list[MatchOut]:
+        return _MATCH_LIST.validate_json(self.named if named else self.anonymous)
 
 
 _MATCH_LIST = TypeAdapter(list[MatchOut])
@@ -252,9 +250,7 @@ def matches_for_person(
 ) -> list[MatchOut]:
     """The ranked vacancies as this user may see them (the name blanked for others)."""
     ranked = ranked_for_person(person_id, request, session, k)
-    if _may_see_name(session, user, person_id):
-        return ranked.matches
-    return [match.model_copy(update={"full_name": None}) for match in ranked.matches]
+    return ranked.matches(_may_see_name(session, user, person_id))
 
 
 @router.get(
