@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from arraigo.data import WORKING_AGE, kind_of, validate_paths
+from arraigo.data import kind_of, validate_paths, working_members
 from arraigo.matching import (
     ATTRIBUTION,
     MATCH_COLUMNS,
@@ -104,15 +104,14 @@ def match_command(
     Rank vacancies for each person; writes person_id, rank, vacancy_id, score, reason.
     """
     people_frame, vacancy_frame = read_inputs(people, vacancies)
-    if "age" in people_frame.columns:
-        # Job matching is for working-age people; children and elders are not ranked.
-        age = pd.to_numeric(people_frame["age"], errors="coerce")
-        working = age.between(*WORKING_AGE) | age.isna()
-        if (~working).any():
-            errors.print(
-                f"{int((~working).sum())} personas fuera de la edad laboral no se ordenan."
-            )
-        people_frame = people_frame[working]
+    # Job matching is for working-age people; children, elders and unknown ages are not ranked.
+    working = working_members(people_frame)
+    if (~working).any():
+        errors.print(
+            f"{int((~working).sum())} personas fuera de la edad laboral (18 a 64) o sin edad "
+            "no se ordenan / people outside working age or without an age are not ranked."
+        )
+    people_frame = people_frame[working]
     cache = EmbeddingCache(cache_dir or default_cache_dir())
     with _progress() as progress:
         encoding = progress.add_task("Codificando textos / encoding", total=None)

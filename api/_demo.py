@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from arraigo.data import Dataset
+from arraigo.data import Dataset, working_members
 from arraigo.optimizer import (
     PlanOptions,
     SolveParams,
@@ -61,7 +61,7 @@ def run_demo(
     started = time.perf_counter()
     say("Buscando vacantes para cada persona / matching people to vacancies")
     matcher = matcher_for(current.vacancies, model.relevance_weights())
-    adults = current.people[current.people["age"] >= 18]
+    adults = current.people[working_members(current.people)]
     adults = adults.assign(skills_text=adults["skills_text"].fillna(""))
     matches = matcher.rank_vacancies(adults, top_k=5)
     scores, source = success_scores(matcher, current.people, current.vacancies, (1, model))

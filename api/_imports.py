@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from arraigo.data import Problem, fold_name, kind_of, validate_against
+from arraigo.data import Problem, fold, kind_of, validate_against
 
 from ._audit import audit
 from ._models import DuplicateFlag, Import, User
@@ -76,7 +76,7 @@ def flag_duplicates(session: Session, new_ids: set[str]) -> int:
     if people is None or "full_name" not in people:
         return 0
     names = people["full_name"].map(
-        lambda n: " ".join(fold_name(n).split()) if isinstance(n, str) else ""
+        lambda n: " ".join(fold(n).split()) if isinstance(n, str) else ""
     )
     candidates = _pairs(people, names + "|" + people["age"].astype(str), "same_name_age")
     if "phone" in people:

@@ -9,8 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from jinja2 import Environment, select_autoescape
 
-from arraigo.data import Dataset, base_map, reference_origins
-from arraigo.optimizer import resource_label
+from arraigo.data import Dataset, base_map, reference_origins, resource_label
 
 from ._demo import DemoResult
 

@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from arraigo.data import WORKING_AGE, Dataset
+from arraigo.data import Dataset, working_members
 from arraigo.matching import (
     CachedEncoder,
     EmbeddingCache,
@@ -92,7 +92,7 @@ def success_scores(
 ) -> tuple[pd.DataFrame | None, str]:
     """(person_id, vacancy_id, score) for working-age people over their best eligible
     vacancies, and where the scores come from (``model`` is (version, model))."""
-    members = people[people["age"].between(*WORKING_AGE)]
+    members = people[working_members(people)]
     if members.empty or vacancies is None or vacancies.empty:
         return None, "none: no working-age members or no vacancies"
     members = members.assign(skills_text=members["skills_text"].fillna(""))

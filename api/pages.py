@@ -8,7 +8,6 @@ answers into HTML. Spanish by default, English through the language switch.
 import datetime as dt
 import secrets
 import time
-import unicodedata
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -22,10 +21,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
-from arraigo.data import base_map, reference_origins
-from arraigo.optimizer import (
-    resource_label,
-)
+from arraigo.data import base_map, fold, reference_origins, resource_label
 
 from ._deps import COOKIE, RowId, SessionDep
 from ._imports import run_import
@@ -439,11 +435,6 @@ async def upload(
 # ---------------------------------------------------------------- candidate search
 
 
-def _fold(text: str | None) -> str:
-    plain = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
-
-
 @router.get("/candidates", response_class=HTMLResponse)
 def candidates_page(
     request: Request,
@@ -456,10 +447,10 @@ def candidates_page(
     people = records.list_people(session, user, limit=1000).items
     found = []
     if q.strip():
-        needle = _fold(q.strip())
-        found = [p for p in people if needle in _fold(p.person_id) or needle in _fold(p.full_name)][
-            :25
-        ]
+        needle = fold(q.strip())
+        found = [
+            p for p in people if needle in fold(p.person_id) or needle in fold(p.full_name or "")
+        ][:25]
     person, person_matches, vacancy_matches, error = None, None, None, None
     if person_id:
         person, error = attempt(session, lambda: records.get_person(person_id, session, user))

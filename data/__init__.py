@@ -9,6 +9,7 @@ data/README.md.
 from ._dataset import Dataset
 from ._io import kind_of, write_table
 from ._messages import Problem
+from ._reference import read_reference
 from ._scenario import (
     base_map,
     generate_history,
@@ -29,10 +30,10 @@ from ._schema import (
     isco_codes,
 )
 from ._summary import city_summary, population_summary
+from ._text import fold
 from ._use import derive_use
 from ._validate import (
     DataValidationError,
-    fold_name,
     load_dataset,
     validate_against,
     validate_paths,
@@ -44,7 +45,9 @@ from ._vocab import (
     SCHOOL_LEVELS,
     STANDARD_RESOURCES,
     WORKING_AGE,
+    resource_label,
 )
+from ._workers import working_members
 
 __all__ = [
     "DOCUMENTS",
@@ -68,16 +71,19 @@ __all__ = [
     "base_map",
     "city_summary",
     "derive_use",
-    "fold_name",
+    "fold",
     "generate_history",
     "generate_scenario",
     "isco_codes",
     "kind_of",
     "load_dataset",
     "population_summary",
+    "read_reference",
     "reference_destinations",
     "reference_origins",
+    "resource_label",
     "validate_against",
     "validate_paths",
+    "working_members",
     "write_table",
 ]

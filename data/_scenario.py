@@ -10,14 +10,15 @@ data/reference/README.md. Nothing here is real personal data.
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
 from ._dataset import Dataset
+from ._reference import read_reference, reference_path
 from ._use import derive_use
 from ._vocab import CAP_PREFIX, EDUCATION_LEVELS, STANDARD_RESOURCES
+from ._workers import working_members
 
 
 @dataclass(frozen=True)
@@ -145,16 +146,10 @@ _EDUCATION_TEXT = {
 }
 
 
-def _reference(name: str) -> pd.DataFrame:
-    path = resources.files("arraigo.data") / "reference" / name
-    with path.open(encoding="utf-8") as handle:
-        return pd.read_csv(handle, dtype=str, keep_default_na=False)
-
-
 @cache
 def reference_destinations() -> pd.DataFrame:
     """The destination cities with state, coordinates, metro population and industries."""
-    frame = _reference("destinations_mx.csv")
+    frame = read_reference("destinations_mx.csv")
     for column in ("lat", "lon", "population_k"):
         frame[column] = frame[column].astype(float)
     return frame
@@ -163,7 +158,7 @@ def reference_destinations() -> pd.DataFrame:
 @cache
 def reference_origins() -> pd.DataFrame:
     """The southern cities where claims are filed, with their share of applicants."""
-    frame = _reference("origins_mx.csv")
+    frame = read_reference("origins_mx.csv")
     for column in ("lat", "lon", "share"):
         frame[column] = frame[column].astype(float)
     return frame
@@ -172,18 +167,17 @@ def reference_origins() -> pd.DataFrame:
 def base_map() -> str:
     """TopoJSON of North America (land, coasts, borders) for maps drawn offline; plotly
     reads it as ``window.PlotlyGeoAssets.topojson["north-america_110m"]``."""
-    path = resources.files("arraigo.data") / "reference" / "north-america_110m.json"
-    return path.read_text(encoding="utf-8")
+    return reference_path("north-america_110m.json").read_text(encoding="utf-8")
 
 
 @cache
 def _trades() -> pd.DataFrame:
-    return _reference("trades.csv")
+    return read_reference("trades.csv")
 
 
 @cache
 def _vacancy_templates() -> pd.DataFrame:
-    frame = _reference("vacancy_templates.csv")
+    frame = read_reference("vacancy_templates.csv")
     frame[["salary_min", "salary_max"]] = frame[["salary_min", "salary_max"]].astype(float)
     return frame
 
@@ -513,7 +507,7 @@ def _simulate_outcomes(
     speaking Spanish; the chance of staying 90 days with the same fit and the salary.
     Nationality and sex play no part. The weights are assumptions, not estimates.
     """
-    adults = people[people["age"].between(18, 64)].reset_index(drop=True)
+    adults = people[working_members(people)].reset_index(drop=True)
     adults = adults[rng.random(len(adults)) < 0.85].reset_index(drop=True)  # were referred
     isco = adults["person_id"].map(trade_isco).fillna("").to_numpy()
     by_major = {m: g.index.to_numpy() for m, g in vacancies.groupby(vacancies["isco"].str[:2])}

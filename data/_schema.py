@@ -10,15 +10,14 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
 from typing import Annotated, Any, Final, Literal
 
-import pandas as pd
 import pycountry
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
 from ._messages import MESSAGES
+from ._reference import read_reference
 from ._vocab import DOCUMENTS, EDUCATION_LEVELS, HEALTH_NEEDS, MAX_AGE, SEXES
 
 Kind = Literal["people", "families", "destinations", "vacancies", "outcomes"]
@@ -182,10 +181,7 @@ def _date(text: str) -> dt.date:
 @cache
 def isco_codes() -> frozenset[str]:
     """Every ISCO-08 code (1 to 4 digits) in the shipped ESCO reference file."""
-    path = resources.files("arraigo.data") / "reference" / "isco_groups.csv"
-    with path.open(encoding="utf-8") as handle:
-        groups = pd.read_csv(handle, dtype=str, usecols=["code"])
-    return frozenset(groups["code"])
+    return frozenset(read_reference("isco_groups.csv")["code"])
 
 
 def _isco(text: str) -> str:

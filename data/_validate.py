@@ -6,7 +6,6 @@ no error, so nothing half-valid is ever loaded.
 """
 
 import difflib
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +25,7 @@ from ._schema import (
     ROW_MODELS,
     Kind,
 )
+from ._text import fold
 from ._vocab import CAP_PREFIX, USE_PREFIX, WORKING_AGE
 
 # A row's number as the user sees it in a spreadsheet (header = row 1).
@@ -157,16 +157,10 @@ def check_table(path: Path, kind: Kind, minimal: bool = False) -> _Table:
     return _Table(kind, name, frame, problems + row_problems + quantity_problems, named)
 
 
-def fold_name(text: str) -> str:
-    """Case- and accent-insensitive form of a name (cities, people), for comparisons."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _unknown_city(name: str, row: int, column: str, city: str, known: Iterable[str]) -> Problem:
     """An unknown city, with the closest known name as a suggestion (typos, accents)."""
-    folded = {fold_name(k): k for k in known}
-    close = difflib.get_close_matches(fold_name(city), list(folded), n=1, cutoff=0.75)
+    folded = {fold(k): k for k in known}
+    close = difflib.get_close_matches(fold(city), list(folded), n=1, cutoff=0.75)
     hint_es = f" ¿Quiso decir {folded[close[0]]}?" if close else ""
     hint_en = f" Did you mean {folded[close[0]]}?" if close else ""
     context = {"value": city, "hint_es": hint_es, "hint_en": hint_en}
@@ -284,11 +278,7 @@ def _check_vacancy_cities(vacancies: _Table, destinations: _Table) -> list[Probl
         city, row = record["city"], int(record[ROW])
         if city not in state_of:
             problems.append(_unknown_city(vacancies.name, row, "city", city, state_of))
-        elif (
-            record["state"]
-            and state_of[city]
-            and fold_name(record["state"]) != fold_name(state_of[city])
-        ):
+        elif record["state"] and state_of[city] and fold(record["state"]) != fold(state_of[city]):
             problems.append(
                 Problem(
                     vacancies.name,

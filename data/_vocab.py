@@ -51,3 +51,18 @@ MAX_AGE: Final = 110
 
 CAP_PREFIX: Final = "cap_"
 USE_PREFIX: Final = "use_"
+
+RESOURCE_LABELS: Final = {
+    "housing_units": "vivienda",
+    "school_preescolar": "preescolar",
+    "school_primaria": "primaria",
+    "school_secundaria": "secundaria",
+    "school_bachillerato": "bachillerato",
+    "health_slots": "atención de salud",
+}
+"""Spanish names of the standard resources; any other resource keeps its own name."""
+
+
+def resource_label(resource: str) -> str:
+    """A resource as staff call it in Spanish (``school_primaria`` -> "primaria")."""
+    return RESOURCE_LABELS.get(resource, resource)

@@ -6,18 +6,17 @@ the profile before it is embedded, normalised and compared with postings.
 """
 
 import re
-from importlib import resources
 
 import pandas as pd
+
+from arraigo.data import read_reference
 
 from ._text import fold
 
 
 def load_creole_lexicon() -> pd.DataFrame:
     """The shipped lexicon: columns ht, fr, es, en (see data/reference/creole_lexicon.md)."""
-    path = resources.files("arraigo.data") / "reference" / "creole_lexicon.csv"
-    with resources.as_file(path) as local:
-        return pd.read_csv(local, dtype=str, keep_default_na=False)
+    return read_reference("creole_lexicon.csv")
 
 
 class CreoleBridge:

@@ -6,18 +6,17 @@ that gap before a text is normalised to an ESCO occupation.
 """
 
 import re
-from importlib import resources
 
 import pandas as pd
+
+from arraigo.data import read_reference
 
 from ._text import fold
 
 
 def load_mx_spanish_terms() -> pd.DataFrame:
     """The shipped glossary: columns term, esco_es (data/reference/mx_spanish_terms.md)."""
-    path = resources.files("arraigo.data") / "reference" / "mx_spanish_terms.csv"
-    with resources.as_file(path) as local:
-        return pd.read_csv(local, dtype=str, keep_default_na=False)
+    return read_reference("mx_spanish_terms.csv")
 
 
 class Glossary:

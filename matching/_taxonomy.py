@@ -7,12 +7,12 @@ labels catch paraphrases. The two similarities are fused per occupation.
 This service uses the ESCO classification of the European Commission.
 """
 
-from importlib import resources
-
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
+
+from arraigo.data import read_reference
 
 from ._encoders import Encoder
 from ._search import BLOCK_SCORES, best_of
@@ -24,10 +24,6 @@ LANGS = ("es", "fr", "en")
 # equals one should land on the occupation whose preferred label it is.
 ALT_LABEL_FACTOR = 0.97
 ATTRIBUTION = "This service uses the ESCO classification of the European Commission."
-
-
-def _reference(name: str):
-    return resources.files("arraigo.data") / "reference" / name
 
 
 def esco_labels(occupations: pd.DataFrame, langs: tuple[str, ...] = LANGS) -> pd.DataFrame:
@@ -55,8 +51,7 @@ def esco_labels(occupations: pd.DataFrame, langs: tuple[str, ...] = LANGS) -> pd
 
 def load_esco_occupations() -> pd.DataFrame:
     """The compact ESCO occupation table shipped in ``arraigo.data`` (2,942 rows)."""
-    with resources.as_file(_reference("esco_occupations.csv.gz")) as path:
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return read_reference("esco_occupations.csv.gz")
 
 
 def _max_per_group(scores: np.ndarray, group_starts: np.ndarray) -> np.ndarray:

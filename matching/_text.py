@@ -1,21 +1,16 @@
 """Text helpers shared by the signals: accent folding, list cells, profile segments."""
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from arraigo.data import fold
+
 _SEGMENT_SPLIT = re.compile(r"[.;,:\n\r()]+|\s+(?:y|e|et|and|ak|epi|avec|con|with)\s+", re.I)
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip accents, so "Soldadór" and "soldador" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def fold_all(texts: Iterable[str]) -> list[str]:

@@ -13,7 +13,6 @@ from ._explain import (
     FamilyExplanation,
     ResourceUsage,
     explain,
-    resource_label,
 )
 from ._formulation import Formulation, GroupShare, PlanOptions, build_formulation
 from ._frames import instance_from_frames
@@ -52,7 +51,6 @@ __all__ = [
     "make_plan",
     "plan_record",
     "relax",
-    "resource_label",
     "simulate_season",
     "solve",
 ]

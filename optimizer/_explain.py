@@ -6,21 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from arraigo.data import resource_label
+
 from ._cpsat import Solution
 from ._formulation import Formulation, PlanOptions, RowKind, allowed_pairs
 from ._greedy import city_values
 from ._instance import NO_CITY, Instance
 from ._lp import Relaxation
-
-RESOURCE_LABELS = {
-    "housing_units": "vivienda",
-    "school_preescolar": "preescolar",
-    "school_primaria": "primaria",
-    "school_secundaria": "secundaria",
-    "school_bachillerato": "bachillerato",
-    "health_slots": "atención de salud",
-}
-"""Spanish names of the standard resources; any other resource keeps its own name."""
 
 
 @dataclass(frozen=True)
@@ -47,10 +39,6 @@ class ResourceUsage:
 class Explanation:
     families: tuple[FamilyExplanation, ...]
     usage: tuple[ResourceUsage, ...]
-
-
-def resource_label(resource: str) -> str:
-    return RESOURCE_LABELS.get(resource, resource)
 
 
 def explain(

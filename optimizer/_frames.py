@@ -7,12 +7,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from arraigo.data import WORKING_AGE, Dataset
+from arraigo.data import Dataset, working_members
 
 from ._instance import NO_CITY, Instance
 
-AVAILABILITY_COLUMN = "available_for_work"
-"""Optional people column: True/False overrides the working-age rule for that person."""
 VULNERABLE_NEEDS = frozenset({"chronic", "disability", "pregnancy", "mental_health"})
 
 
@@ -75,7 +73,7 @@ def instance_from_frames(
     member_ids = people["person_id"].astype(str).to_numpy(dtype=object)
     member_family = family_index.get_indexer(people["family_id"].astype(str))
     member_index = pd.Index(member_ids)
-    working = _working(people)
+    working = working_members(people).to_numpy()
     vulnerable = people["health_needs"].map(lambda needs: not VULNERABLE_NEEDS.isdisjoint(needs))
     vulnerability = np.zeros(n_f)
     np.maximum.at(vulnerability, member_family, vulnerable.to_numpy(dtype=np.float64))
@@ -146,17 +144,6 @@ def instance_from_frames(
         arrival_order=arrival_order,
         exact_scores=bool(n_f) and bool(scored_families.all()),
     )
-
-
-def _working(people: pd.DataFrame) -> np.ndarray:
-    """Members who may take a vacancy: working age, unless the person says otherwise."""
-    low, high = WORKING_AGE
-    age = people["age"].to_numpy()
-    working = (age >= low) & (age <= high)
-    if AVAILABILITY_COLUMN in people:
-        given = people[AVAILABILITY_COLUMN]
-        working = np.where(given.isna(), working, given.fillna(False).astype(bool))
-    return np.asarray(working, dtype=bool)
 
 
 def _city_mask(lists: pd.Series, city_index: pd.Index) -> np.ndarray:

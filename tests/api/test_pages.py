@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from arraigo.api import pages
-from arraigo.optimizer import resource_label
+from arraigo.data import resource_label
 
 from .conftest import PASSWORD
 
