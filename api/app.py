@@ -1,4 +1,5 @@
-"""The FastAPI application: `create_app()` wires settings, database and routers."""
+"""The FastAPI application: `create_app()` wires settings, database, the service objects
+each process holds, the JSON API and the pages."""
 
 import os
 import signal
@@ -12,23 +13,14 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 
-from . import pages
-from ._db import make_engine, session_factory, upgrade
-from ._jobs import PlanRunner, recover
-from ._settings import Settings, get_settings
-from .routes import (
-    audit,
-    auth,
-    health,
-    imports,
-    matching,
-    models,
-    monitoring,
-    placements,
-    plans,
-    records,
-    users,
-)
+from . import routes, web
+from .db import make_engine, session_factory, upgrade
+from .services.auth import use_password_cost
+from .services.errors import ServiceError
+from .services.imports import PendingUploads
+from .services.jobs import PlanRunner, recover
+from .services.matching import MatchingService, Refitter
+from .settings import Settings, get_settings
 
 DESCRIPTION = """
 Relocation planning and job matching for the COMAR–UNHCR local integration programme.
@@ -41,6 +33,11 @@ own candidates), **partner** (aggregated monitoring only). Errors come with a pl
 
 This service uses the ESCO classification of the European Commission.
 """
+
+
+async def refused(request: Request, exc: ServiceError) -> JSONResponse:
+    """A service's refusal as the status its kind stands for, with its reason."""
+    return JSONResponse(status_code=exc.status, content={"detail": exc.detail})
 
 
 async def unstorable_value(request: Request, exc: DataError) -> JSONResponse:
@@ -71,6 +68,7 @@ def stop_with_supervisor() -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service, on the database the settings name (upgraded to the latest schema)."""
     settings = settings or get_settings()
+    use_password_cost(settings.password_time_cost, settings.password_memory_kib)
     engine = make_engine(settings.database_url)
     upgrade(engine)
 
@@ -78,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         to_thread.current_default_thread_limiter().total_tokens = settings.threads
         stop_with_supervisor()
-        refitter = matching.Refitter(app)
+        refitter = Refitter(app.state.matching, app.state.sessions)
         refitter.start()
         yield
         refitter.shutdown()
@@ -97,22 +95,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Plans that were running when the service last stopped did not finish: say so.
     recover(app.state.sessions)
     app.state.runner = PlanRunner(app.state.sessions, settings.database_url)
-    app.state.matches = matching.MatchCache()
-    routers = (
-        health,
-        auth,
-        users,
-        imports,
-        records,
-        matching,
-        plans,
-        placements,
-        models,
-        monitoring,
-        audit,
-        pages,
-    )
-    for module in routers:
-        app.include_router(module.router)
+    app.state.matching = MatchingService()
+    app.state.pending_uploads = PendingUploads()
+    app.include_router(routes.router)
+    app.include_router(web.router)
+    app.add_exception_handler(ServiceError, refused)
     app.add_exception_handler(DataError, unstorable_value)
     return app

@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from .._deps import CurrentUser, SessionDep, oauth2
-from .._schemas import TokenOut, UserOut
-from .._security import authenticate, issue_token, revoke_token
+from ..deps import BearerToken, CurrentUser, SessionDep, SettingsDep, token_of
+from ..schemas import TokenOut, UserOut
+from ..services.auth import authenticate, issue_token, revoke_token
 
 router = APIRouter(tags=["auth"])
 
@@ -19,8 +19,8 @@ router = APIRouter(tags=["auth"])
     responses={401: {"description": "Wrong username or password"}},
 )
 def sign_in(
-    request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> TokenOut:
     """FastAPI's standard OAuth2 password form; the token goes in
@@ -32,7 +32,7 @@ def sign_in(
             detail="Usuario o contraseña incorrectos / wrong username or password.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    hours = request.app.state.settings.token_hours
+    hours = settings.token_hours
     token = issue_token(session, user, hours)
     return TokenOut(access_token=token, role=user.role, expires_in=int(hours * 3600))
 
@@ -42,11 +42,9 @@ def sign_out(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    bearer: Annotated[str | None, Depends(oauth2)],
+    bearer: BearerToken,
 ) -> None:
-    from .._deps import COOKIE
-
-    token = bearer or request.cookies.get(COOKIE)
+    token = token_of(request, bearer)
     if token:
         revoke_token(session, token)
 

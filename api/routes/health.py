@@ -5,8 +5,8 @@ from importlib.metadata import version
 from fastapi import APIRouter
 from sqlalchemy import text
 
-from .._deps import SessionDep
-from .._schemas import Health
+from ..deps import SessionDep
+from ..schemas import Health
 
 router = APIRouter(tags=["health"])
 VERSION = version("arraigo")

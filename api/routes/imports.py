@@ -2,19 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 
-from .._deps import SessionDep, StaffOrOfficer
-from .._imports import run_import
-from .._models import Import
-from .._schemas import ImportOut, ImportRecord, Page, ProblemOut
+from ..deps import SessionDep, StaffOrOfficer, read_uploads
+from ..schemas import ImportOut, ImportRecord, Page, ProblemOut
+from ..services import imports
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
-
-# Large enough for a month of the programme (25,000 people) in any format.
-MAX_UPLOAD_BYTES = 50 * 2**20
 
 
 @router.post(
@@ -41,16 +36,8 @@ async def upload(
     `arraigo validate` does, against the records already stored. Any error: nothing
     is stored, and every problem comes back with file, row and column. The same file
     twice changes nothing; a changed record gets a new version and keeps its history."""
-    contents = []
-    for upload_file in files:
-        content = await upload_file.read(MAX_UPLOAD_BYTES + 1)
-        if len(content) > MAX_UPLOAD_BYTES:
-            raise HTTPException(
-                status.HTTP_413_CONTENT_TOO_LARGE,
-                detail=f"{upload_file.filename}: more than {MAX_UPLOAD_BYTES // 2**20} MiB.",
-            )
-        contents.append((upload_file.filename or "upload", content))
-    result = run_import(session, contents, user, dry_run=dry_run)
+    contents = await read_uploads(files)
+    result = imports.run_import(session, contents, user, dry_run=dry_run)
     body = ImportOut(
         ok=result.ok,
         dry_run=dry_run,
@@ -72,6 +59,4 @@ def list_imports(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page[ImportRecord]:
-    rows = list(session.scalars(select(Import).order_by(Import.id.desc())))
-    items = [ImportRecord.model_validate(r) for r in rows[offset : offset + limit]]
-    return Page[ImportRecord](total=len(rows), items=items)
+    return imports.list_imports(session, limit, offset)

@@ -1,32 +1,17 @@
 """Outcome model versions: retrain on recorded outcomes, list versions and their quality."""
 
-from fastapi import APIRouter, HTTPException, status
-from sqlalchemy import select
+from fastapi import APIRouter
 
-from .._audit import audit
-from .._deps import SessionDep, Staff
-from .._models import OutcomeModel
-from .._outcomes import train
-from .._schemas import ModelOut
-from .._scoring import matcher_for
+from ..deps import SessionDep, Staff
+from ..schemas import ModelOut
+from ..services import outcomes
 
 router = APIRouter(prefix="/api/v1/models", tags=["outcome model"])
 
 
-def _out(model: OutcomeModel) -> ModelOut:
-    return ModelOut(
-        version=model.version,
-        active=model.active,
-        created_by=model.created_by,
-        created_at=model.created_at,
-        metrics=model.metrics,
-    )
-
-
 @router.get("", response_model=list[ModelOut], summary="Outcome model versions")
 def list_models(session: SessionDep, user: Staff) -> list[ModelOut]:
-    rows = session.scalars(select(OutcomeModel).order_by(OutcomeModel.version.desc()))
-    return [_out(m) for m in rows]
+    return outcomes.list_models(session)
 
 
 @router.post(
@@ -40,17 +25,4 @@ def retrain(session: SessionDep, user: Staff) -> ModelOut:
     placements whose result is known. Nationality and sex are never features; the
     response reports calibration and error per group on held-out outcomes. The new
     version is used by later plans."""
-    try:
-        model = train(session, matcher_for, user)
-    except ValueError as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
-    audit(
-        session,
-        user,
-        "model_retrain",
-        "outcome_model",
-        model.version,
-        pairs=model.metrics.get("pairs"),
-        brier=model.metrics.get("brier"),
-    )
-    return _out(model)
+    return outcomes.retrain(session, user)

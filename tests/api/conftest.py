@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from arraigo.api._security import create_user
-from arraigo.api._settings import Settings
 from arraigo.api.app import create_app
+from arraigo.api.services.users import create_user
+from arraigo.api.settings import Settings
 
 ROLES = ("admin", "relocation_staff", "employment_officer", "partner")
 PASSWORD = "contraseña-de-prueba"

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from arraigo.api import pages
+from arraigo.api.services import imports
+from arraigo.api.web import render as pages
 from arraigo.data import resource_label
 
 from .conftest import PASSWORD
@@ -94,10 +95,13 @@ def _spanish_texts() -> set[str]:
     texts = set()
     for template in TEMPLATES.glob("*.html"):
         texts |= {m[1] for m in re.findall(r"""_\((["'])(.*?)\1\)""", template.read_text())}
-    source = Path(pages.__file__).read_text()
+    # The pages' own code, and the service whose refusal only a page shows.
+    sources = [*TEMPLATES.parent.glob("*.py"), Path(imports.__file__)]
+    source = "\n".join(path.read_text() for path in sources)
     texts |= set(re.findall(r'_\("([^"]+)"\)', source))
     texts |= set(re.findall(r'detail="([^"]+)"', source))
     texts |= set(re.findall(r'error="([^"]+)"', source))
+    texts |= set(re.findall(r'raise (?:ServiceError|NotFound|Gone)\("([^"]+)"\)', source))
     texts |= {label for _path, label, _roles in pages.PAGES}
     texts |= set(pages.LABELS.values())
     resources = ("housing_units", "school_preescolar", "school_primaria")
@@ -109,7 +113,7 @@ def _spanish_texts() -> set[str]:
 def test_every_spanish_text_has_its_english():
     english = pages._english()
     missing = sorted(t for t in _spanish_texts() if t not in english)
-    assert not missing, f"add to api/templates/en.txt: {missing}"
+    assert not missing, f"add to api/web/templates/en.txt: {missing}"
 
 
 def test_plotly_and_the_map_outline_are_served_by_the_app(app):

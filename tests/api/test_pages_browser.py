@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from arraigo.api._models import Placement, PlacementEvent
-from arraigo.api._security import create_user
-from arraigo.api._settings import Settings
 from arraigo.api.app import create_app
+from arraigo.api.db import Placement, PlacementEvent
+from arraigo.api.services.users import create_user
+from arraigo.api.settings import Settings
 from arraigo.data import generate_scenario, write_table
 
 from .conftest import CORPUS, PASSWORD, ROLES, _database_url, free_port

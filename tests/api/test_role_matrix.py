@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from arraigo.api._models import PlanJob
+from arraigo.api.db import PlanJob
 
 from .conftest import ROLES
 

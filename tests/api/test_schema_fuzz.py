@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from arraigo.api._models import User
-from arraigo.api._security import issue_token
+from arraigo.api.db import User
+from arraigo.api.services.auth import issue_token
 
 from .test_service_plans import wait
 

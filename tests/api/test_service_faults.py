@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from arraigo.api._models import Import, Record
+from arraigo.api.db import Import, Record
 from arraigo.data import generate_scenario
 
 from .conftest import free_port, healthy

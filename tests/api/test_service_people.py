@@ -7,10 +7,10 @@ import time
 import pytest
 from sqlalchemy import select
 
-from arraigo.api._models import MatchResult, PlanJob
-from arraigo.api._settings import Settings
 from arraigo.api.app import create_app
-from arraigo.api.routes import matching
+from arraigo.api.db import MatchResult, PlanJob
+from arraigo.api.services import matching
+from arraigo.api.settings import Settings
 
 from .conftest import Client, upload
 
@@ -137,7 +137,7 @@ def test_a_ranking_is_shared_by_the_workers_of_the_service(loaded, database_url)
             other.sign_in("relocation_staff")
             other.get("/api/v1/people/P1/matches")  # fits the sibling's own matcher
             ranked = []
-            matcher = sibling.state.matcher[1]
+            matcher = sibling.state.matching.fitted.matcher
             rank = matcher.rank_vacancies
             matcher.rank_vacancies = lambda *a, **kw: ranked.append(a) or rank(*a, **kw)
             again = other.get("/api/v1/people/P3/matches")
@@ -154,10 +154,10 @@ def test_a_worker_refits_its_matcher_soon_after_an_import(app, good_files, monke
         staff.sign_in("relocation_staff")
         assert upload(staff, *good_files).status_code == 200
         deadline = time.monotonic() + 60
-        while getattr(app.state, "matcher", None) is None and time.monotonic() < deadline:
+        while app.state.matching.fitted is None and time.monotonic() < deadline:
             time.sleep(0.1)
         # Nobody asked for a match, yet the matcher knows every stored vacancy.
-        assert sorted(app.state.matcher[1].vacancy_ids_) == ["V1", "V2", "V3", "V4"]
+        assert sorted(app.state.matching.fitted.matcher.vacancy_ids_) == ["V1", "V2", "V3", "V4"]
 
 
 def test_matches_come_with_reasons_and_blockers(loaded):
@@ -217,7 +217,7 @@ def test_capacity_pressure_shows_use_and_shadow_prices(loaded, placed):
 def test_csv_exports_cannot_carry_formulas():
     import pandas as pd
 
-    from arraigo.api._monitoring import to_csv
+    from arraigo.api.services.monitoring import to_csv
 
     text = to_csv(pd.DataFrame({"group": ["=HYPERLINK(1)", "+1", "León"], "people": [5, 6, 7]}))
     assert text.splitlines()[1].startswith("'=HYPERLINK")
@@ -228,7 +228,7 @@ def test_csv_exports_cannot_carry_formulas():
 def test_retention_curves_count_only_people_hired_long_enough_ago():
     import pandas as pd
 
-    from arraigo.api._monitoring import indicators, person_outcomes
+    from arraigo.api.services.monitoring import indicators, person_outcomes
 
     today = dt.date(2026, 11, 24)
     ago = lambda days: today - dt.timedelta(days=days)  # noqa: E731

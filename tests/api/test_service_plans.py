@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from arraigo.api._jobs import this_process
-from arraigo.api._models import PlanJob
-from arraigo.api._settings import Settings
 from arraigo.api.app import create_app
+from arraigo.api.db import PlanJob
+from arraigo.api.services.jobs import this_process
+from arraigo.api.settings import Settings
 from arraigo.data import generate_scenario
 
 from .conftest import Client, upload

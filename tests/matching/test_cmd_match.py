@@ -5,7 +5,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from arraigo.api._cmd_match import OUTPUT_COLUMNS, match_command
+from arraigo.api.cli.match import OUTPUT_COLUMNS, match_command
 from arraigo.matching import TaxonomyNormaliser, esco_labels
 
 from .conftest import TEST_EMBED_KINDS
@@ -17,7 +17,7 @@ def small_taxonomy(monkeypatch, occupations):
     # The shipped taxonomy embeds every Spanish and French ESCO label on a machine's
     # first run (minutes, then cached); these tests use the same code on a few trades.
     monkeypatch.setattr(
-        "arraigo.api._cmd_match.default_taxonomy",
+        "arraigo.api.cli.match.default_taxonomy",
         lambda encoder: TaxonomyNormaliser(encoder=encoder, embed_kinds=TEST_EMBED_KINDS).fit(
             esco_labels(occupations)
         ),

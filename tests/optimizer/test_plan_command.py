@@ -10,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from arraigo.api._cmd_plan import plan_command
+from arraigo.api.cli.plan import plan_command
 from arraigo.data import generate_scenario
 
 

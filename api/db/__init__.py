@@ -1,0 +1,43 @@
+"""The service's database: tables (SQLAlchemy 2), engine and sessions, and the Alembic
+migrations that bring any database to the latest schema."""
+
+from .engine import make_engine, session_factory, transaction, upgrade
+from .tables import (
+    AuditEntry,
+    Base,
+    DuplicateFlag,
+    Import,
+    MatchResult,
+    OccupationCorrection,
+    OutcomeModelVersion,
+    Placement,
+    PlacementEvent,
+    PlanDecision,
+    PlanJob,
+    Record,
+    Token,
+    User,
+    now,
+)
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "DuplicateFlag",
+    "Import",
+    "MatchResult",
+    "OccupationCorrection",
+    "OutcomeModelVersion",
+    "Placement",
+    "PlacementEvent",
+    "PlanDecision",
+    "PlanJob",
+    "Record",
+    "Token",
+    "User",
+    "make_engine",
+    "now",
+    "session_factory",
+    "transaction",
+    "upgrade",
+]

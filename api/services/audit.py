@@ -1,0 +1,41 @@
+"""The audit log: who changed or took what, and when."""
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..db import AuditEntry, User
+
+
+def audit(
+    session: Session,
+    user: User | str,
+    action: str,
+    entity: str,
+    entity_id: str | int | None = None,
+    **detail: Any,
+) -> None:
+    """Record an action in the same transaction as the change it describes."""
+    username = user if isinstance(user, str) else user.username
+    session.add(
+        AuditEntry(
+            username=username,
+            action=action,
+            entity=entity,
+            entity_id=None if entity_id is None else str(entity_id),
+            detail=detail,
+        )
+    )
+
+
+def audit_entries(
+    session: Session, action: str | None, limit: int, offset: int
+) -> tuple[int, list[AuditEntry]]:
+    """How many entries there are (of ``action``, when given) and one page, newest first."""
+    query = select(AuditEntry)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(AuditEntry.id.desc()).offset(offset).limit(limit))
+    return total, list(rows)

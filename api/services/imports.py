@@ -1,0 +1,159 @@
+"""Imports: uploaded files checked like ``arraigo validate``, then stored all or nothing.
+
+An import is idempotent (a record that did not change gets no new version) and keeps
+history (a changed record gets a new version; the old one stays). People who look
+like someone already known are flagged for review, never merged.
+"""
+
+import hashlib
+import re
+import secrets
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from arraigo.data import Problem, kind_of, validate_against
+
+from ..db import Import, User
+from ..schemas import ImportRecord, Page
+from ..vocab import IMPORT_KINDS
+from .audit import audit
+from .duplicates import flag_duplicates
+from .errors import Gone
+from .store import current_dataset, upsert
+
+# Large enough for a month of the programme (25,000 people) in any format.
+MAX_UPLOAD_BYTES = 50 * 2**20
+# Checked uploads wait this long for the user to confirm the import.
+PENDING_SECONDS = 30 * 60
+
+
+@dataclass
+class ImportResult:
+    """What an import found and did: problems, and per table new/updated/unchanged."""
+
+    problems: list[Problem]
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    duplicates_flagged: int = 0
+    import_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def _safe_name(filename: str) -> str:
+    """The file's own name, without any folder part, safe to write in a temp folder."""
+    name = Path(filename.replace("\\", "/")).name
+    return re.sub(r"[^\w.\-]", "_", name) or "upload"
+
+
+def run_import(
+    session: Session, files: list[tuple[str, bytes]], user: User, dry_run: bool = False
+) -> ImportResult:
+    """Check uploaded files against the stored records and, if all is well, store them.
+
+    Nothing is written when any file has an error, or on a dry run. The caller's
+    transaction makes the whole import one commit.
+    """
+    allowed = IMPORT_KINDS.get(user.role, frozenset())
+    with tempfile.TemporaryDirectory(prefix="arraigo-import-") as folder:
+        paths, problems, digests = [], [], {}
+        for filename, content in files:
+            path = Path(folder) / _safe_name(filename)
+            path.write_bytes(content)
+            kind = kind_of(path)
+            if kind is not None and kind not in allowed:
+                problems.append(
+                    Problem(path.name, 0, "", "kind_not_allowed", context={"kind": kind})
+                )
+                continue
+            paths.append(path)
+            digests[path.name] = hashlib.sha256(content).hexdigest()
+        uploaded, found = validate_against(paths, current_dataset(session))
+    # Name files as the user did, not by the temporary folder.
+    problems = [replace(p, file=Path(p.file).name) for p in problems + found]
+    result = ImportResult(problems)
+    if not result.ok or uploaded is None:
+        return result
+    for kind in ("destinations", "families", "people", "vacancies", "outcomes"):
+        frame = getattr(uploaded, kind)
+        if frame is None:
+            continue
+        path = next(p for p in paths if kind_of(p) == kind)
+        if dry_run:
+            result.counts[kind] = {"rows": len(frame)}
+            continue
+        record = Import(
+            kind=kind, filename=path.name, sha256=digests[path.name], created_by=user.username
+        )
+        session.add(record)
+        session.flush()
+        if kind == "outcomes":
+            counts = store_outcomes(session, frame, record.id)
+        else:
+            counts = upsert(session, kind, frame, record.id)
+        record.counts = counts
+        result.counts[kind] = counts
+        result.import_ids.append(record.id)
+        audit(session, user, "import", kind, record.id, filename=path.name, **counts)
+    if uploaded.people is not None and not dry_run:
+        session.flush()
+        result.duplicates_flagged = flag_duplicates(session, set(uploaded.people["person_id"]))
+    return result
+
+
+def store_outcomes(session: Session, frame: pd.DataFrame, import_id: int) -> dict[str, int]:
+    """Past outcomes are stored as records keyed by person, vacancy and date."""
+    keyed = frame.assign(
+        outcome_id=frame["person_id"].astype(str)
+        + "|"
+        + frame["vacancy_id"].fillna("").astype(str)
+        + "|"
+        + frame["placed_at"].astype(str)
+    )
+    return upsert(session, "outcomes", keyed, import_id)
+
+
+def list_imports(session: Session, limit: int = 100, offset: int = 0) -> Page[ImportRecord]:
+    """Past imports, newest first."""
+    rows = list(session.scalars(select(Import).order_by(Import.id.desc())))
+    items = [ImportRecord.model_validate(r) for r in rows[offset : offset + limit]]
+    return Page[ImportRecord](total=len(rows), items=items)
+
+
+class PendingUploads:
+    """Checked uploads waiting for their user to confirm the import, by a random key
+    (in this process, for ``PENDING_SECONDS``)."""
+
+    def __init__(self, seconds: float = PENDING_SECONDS) -> None:
+        self.seconds = seconds
+        self._entries: dict[str, tuple[int, float, list[tuple[str, bytes]]]] = {}
+        self._lock = threading.Lock()
+
+    def keep(self, user: User, contents: list[tuple[str, bytes]]) -> str:
+        key = secrets.token_urlsafe(16)
+        with self._lock:
+            self._expire()
+            self._entries[key] = (user.id, time.monotonic(), contents)
+        return key
+
+    def take(self, user: User, key: str) -> list[tuple[str, bytes]]:
+        """The files kept under ``key`` for this user (once), or Gone."""
+        with self._lock:
+            self._expire()
+            owner, _at, contents = self._entries.pop(key, (None, 0.0, []))
+        if owner != user.id:
+            raise Gone("La carga venció: vuelva a subir los archivos.")
+        return contents
+
+    def _expire(self) -> None:
+        old = [k for k, v in self._entries.items() if time.monotonic() - v[1] > self.seconds]
+        for key in old:
+            del self._entries[key]

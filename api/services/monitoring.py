@@ -1,0 +1,210 @@
+"""Monitoring: aggregated indicators of placements and outcomes, safe to give to
+partners, and capacity use per city with where one more unit helps most.
+
+Each placed person counts once: relocated (moved or later), hired, kept 90 days
+(employed_90d or employed_180d), days from moving to the first job. Groups smaller
+than the minimum size are suppressed for partners. Every view is logged as an export.
+"""
+
+import csv
+import datetime as dt
+import io
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from arraigo.data import Dataset, derive_use
+
+from ..db import Placement, PlacementEvent, PlanJob, User, now
+from ..schemas import CapacityRow, IndicatorRow
+from ..vocab import HIRED, KEPT, RELOCATED, PlanStatus, Role
+from .audit import audit
+from .store import current_frame
+
+Dimension = Literal["city", "month", "nationality", "sex", "age_band"]
+DIMENSIONS: Final = ("city", "month", "nationality", "sex", "age_band")
+COUNTS: Final = ("people", "relocated", "hired", "retention_eligible", "retained_90d")
+
+
+def person_outcomes(
+    placements: pd.DataFrame, events: pd.DataFrame, people: pd.DataFrame, today: dt.date
+) -> pd.DataFrame:
+    """One row per placed person: their group attributes and outcomes."""
+    if placements.empty:
+        return pd.DataFrame(columns=["placement_id", *DIMENSIONS, "relocated", "hired"])
+    by_placement = events.groupby("placement_id")
+
+    def first(statuses: frozenset) -> pd.Series:
+        chosen = events[events["status"].isin(statuses)]
+        return chosen.groupby("placement_id")["date"].min()
+
+    moved_on, hired_on = first(RELOCATED), first(HIRED)
+    proposed_on = by_placement["date"].min()
+    frame = placements.set_index("id")
+    frame["moved_on"] = moved_on
+    frame["hired_on"] = hired_on
+    frame["since"] = frame["moved_on"].fillna(proposed_on)
+    attributes = people.set_index("person_id")[["age", "sex", "nationality"]]
+    frame = frame.join(attributes, on="person_id")
+    frame["relocated"] = frame["moved_on"].notna()
+    frame["hired"] = frame["hired_on"].notna()
+    # Retention at d days counts people hired at least d days ago (or confirmed at d).
+    for days, statuses in KEPT.items():
+        kept = frame.index.map(first(statuses)).notna()
+        horizon = pd.to_datetime(frame["hired_on"]) + pd.Timedelta(days=days)
+        frame[f"eligible_{days}d"] = frame["hired"] & (kept | (horizon <= pd.Timestamp(today)))
+        frame[f"retained_{days}d"] = kept
+    frame["retention_eligible"] = frame["eligible_90d"]
+    days = (pd.to_datetime(frame["hired_on"]) - pd.to_datetime(frame["moved_on"])).dt.days
+    frame["days_to_job"] = days.where(days >= 0)
+    frame["month"] = pd.to_datetime(frame["since"]).dt.strftime("%Y-%m")
+    frame["age_band"] = pd.cut(
+        frame["age"],
+        [-1, 17, 24, 34, 44, 64, 200],
+        labels=["0-17", "18-24", "25-34", "35-44", "45-64", "65+"],
+    ).astype(str)
+    return frame.reset_index(names="placement_id")
+
+
+def indicators(outcomes: pd.DataFrame, by: Dimension) -> pd.DataFrame:
+    """Counts and rates per group of ``by``."""
+    rates = ["hire_rate", *(f"retention_{d}d" for d in KEPT), "median_days_to_job"]
+    columns = [by, *COUNTS, *rates]
+    if outcomes.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = outcomes.groupby(by, dropna=False)
+    table = pd.DataFrame(
+        {
+            "people": grouped.size(),
+            "relocated": grouped["relocated"].sum(),
+            "hired": grouped["hired"].sum(),
+            "retention_eligible": grouped["retention_eligible"].sum(),
+            "retained_90d": grouped["retained_90d"].sum(),
+            "median_days_to_job": grouped["days_to_job"].median(),
+        }
+    )
+    table["hire_rate"] = table["hired"] / table["relocated"].where(table["relocated"] > 0)
+    for days in KEPT:
+        eligible = grouped[f"eligible_{days}d"].sum()
+        table[f"retention_{days}d"] = grouped[f"retained_{days}d"].sum() / eligible.where(
+            eligible > 0
+        )
+    return table.reset_index(names=by)[columns].sort_values(by).reset_index(drop=True)
+
+
+def suppress_small(table: pd.DataFrame, minimum: int) -> pd.DataFrame:
+    """Blank every figure of a group with fewer than ``minimum`` people."""
+    small = table["people"] < minimum
+    figures = [c for c in table.columns if c not in DIMENSIONS]
+    out = table.astype({c: object for c in figures})
+    out.loc[small, figures] = None
+    out["suppressed"] = small
+    return out
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(value: object) -> object:
+    """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    if isinstance(value, float) and np.isnan(value):
+        return ""
+    return value
+
+
+def to_csv(table: pd.DataFrame) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.columns)
+    for row in table.itertuples(index=False):
+        writer.writerow(["" if v is None else _safe_cell(v) for v in row])
+    return out.getvalue()
+
+
+def _outcomes(session: Session) -> pd.DataFrame:
+    placements = pd.DataFrame(
+        [
+            {"id": p.id, "person_id": p.person_id, "family_id": p.family_id, "city": p.city}
+            for p in session.scalars(select(Placement))
+        ],
+        columns=["id", "person_id", "family_id", "city"],
+    )
+    events = pd.DataFrame(
+        [
+            {"placement_id": e.placement_id, "status": e.status, "date": e.date}
+            for e in session.scalars(select(PlacementEvent))
+        ],
+        columns=["placement_id", "status", "date"],
+    )
+    people = current_frame(session, "people")
+    if people is None:
+        people = pd.DataFrame(columns=["person_id", "age", "sex", "nationality"])
+    return person_outcomes(placements, events, people, now().date())
+
+
+def indicator_table(
+    session: Session, user: User, by: Dimension, min_group_size: int, format: str = "json"
+) -> pd.DataFrame:
+    """Indicators per group of ``by`` (column ``group``), suppressed for partners; logged."""
+    table = indicators(_outcomes(session), by)
+    if user.role == Role.partner:
+        table = suppress_small(table, min_group_size)
+    else:
+        table["suppressed"] = False
+    table = table.rename(columns={by: "group"})
+    audit(session, user, "export", "indicators", by, format=format, rows=len(table))
+    return table
+
+
+def indicator_rows(table: pd.DataFrame) -> list[IndicatorRow]:
+    table = table.astype(object).where(table.notna(), None)
+    return [IndicatorRow(**{**row, "group": str(row["group"])}) for row in table.to_dict("records")]
+
+
+def capacity_rows(session: Session, user: User) -> list[CapacityRow]:
+    """Use by approved placements against each city's capacity, with the shadow price
+    of the latest plan: the expected jobs one more unit (a school seat, a house) adds."""
+    destinations = current_frame(session, "destinations")
+    if destinations is None:
+        return []
+    dataset = Dataset(destinations=destinations)
+    capacity = dataset.capacity()
+    used = pd.DataFrame(0.0, index=capacity.index, columns=capacity.columns)
+    placed = dict(session.execute(select(Placement.family_id, Placement.city).distinct()).all())
+    people, families = current_frame(session, "people"), current_frame(session, "families")
+    if placed and people is not None and families is not None:
+        placed_families = families[families["family_id"].isin(placed)]
+        use = derive_use(people, placed_families, dataset.resources)
+        use["city"] = use.index.map(placed)
+        used = used.add(use.groupby("city").sum(), fill_value=0.0).reindex(capacity.index)
+    plan = session.scalar(
+        select(PlanJob)
+        .where(PlanJob.status.in_((PlanStatus.approved, PlanStatus.draft)))
+        .order_by(PlanJob.id.desc())
+    )
+    prices = {}
+    if plan is not None and plan.result:
+        prices = {(u["city"], u["resource"]): u["shadow_price"] for u in plan.result["usage"]}
+    audit(session, user, "export", "capacity", None)
+    rows = []
+    for city in capacity.index:
+        for resource in capacity.columns:
+            cap = capacity.loc[city, resource]
+            cap = None if pd.isna(cap) else float(cap)
+            use_value = float(used.loc[city, resource])
+            rows.append(
+                CapacityRow(
+                    city=city,
+                    resource=resource,
+                    used=use_value,
+                    capacity=cap,
+                    share=(use_value / cap) if cap else None,
+                    shadow_price=prices.get((city, resource)),
+                )
+            )
+    return rows

@@ -1,0 +1,167 @@
+"""Placements: the people an approved plan relocated, their officer, their statuses over
+time, and the follow-ups that are due."""
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db import Placement, PlacementEvent, User, now
+from ..schemas import EventIn, EventOut, FollowUp, PlacementOut, PlacementPatch
+from ..vocab import NEXT_CHECK, PlacementStatus, Role
+from .audit import audit
+from .errors import Invalid, NotFound
+from .store import current_frame
+
+
+def next_check(status: str, date: dt.date) -> tuple[PlacementStatus, dt.date] | None:
+    """The next status to confirm and its due date; None once followed to the end."""
+    if status not in NEXT_CHECK:
+        return None
+    due, days = NEXT_CHECK[PlacementStatus(status)]
+    return due, date + dt.timedelta(days=days)
+
+
+def place_families(
+    session: Session,
+    user: User,
+    plan_id: int,
+    cities: dict[str, str],
+    jobs: dict[str, str | None],
+) -> int:
+    """A proposed placement for every member of each family (``cities``: family -> city),
+    with the vacancy planned for them (``jobs``: person -> vacancy); returns how many."""
+    people = current_frame(session, "people")
+    if people is None:
+        return 0
+    members = people[people["family_id"].isin(cities)]
+    today = now().date()
+    for person_id, family_id in zip(members["person_id"], members["family_id"], strict=True):
+        placement = Placement(
+            plan_id=plan_id,
+            family_id=family_id,
+            person_id=person_id,
+            city=cities[family_id],
+            vacancy_id=jobs.get(person_id),
+        )
+        session.add(placement)
+        session.flush()
+        session.add(
+            PlacementEvent(
+                placement_id=placement.id,
+                status=PlacementStatus.proposed,
+                date=today,
+                note=f"Plan {plan_id}",
+                created_by=user.username,
+            )
+        )
+    return len(members)
+
+
+def _placement(session: Session, placement_id: int) -> Placement:
+    placement = session.get(Placement, placement_id)
+    if placement is None:
+        raise NotFound(f"No placement {placement_id}.")
+    return placement
+
+
+def _events(session: Session, placement_id: int) -> list[PlacementEvent]:
+    query = select(PlacementEvent).where(PlacementEvent.placement_id == placement_id)
+    return list(session.scalars(query.order_by(PlacementEvent.date, PlacementEvent.id)))
+
+
+def list_placements(
+    session: Session,
+    user: User,
+    mine: bool = False,
+    city: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> list[PlacementOut]:
+    query = select(Placement)
+    if mine:
+        query = query.where(Placement.officer == user.username)
+    if city:
+        query = query.where(Placement.city == city)
+    rows = session.scalars(query.order_by(Placement.id).offset(offset).limit(limit))
+    return [PlacementOut.model_validate(p) for p in rows]
+
+
+def assign(session: Session, user: User, placement_id: int, patch: PlacementPatch) -> PlacementOut:
+    """Give a placement to an employment officer to follow (or to nobody)."""
+    placement = _placement(session, placement_id)
+    if patch.officer is not None:
+        officer = session.scalar(select(User).where(User.username == patch.officer))
+        if officer is None or officer.role != Role.employment_officer:
+            raise Invalid(
+                f"'{patch.officer}' no es un oficial de empleo / not an employment officer."
+            )
+    placement.officer = patch.officer
+    audit(session, user, "placement_assign", "placement", placement_id, officer=patch.officer)
+    return PlacementOut.model_validate(placement)
+
+
+def due(session: Session, user: User, mine: bool = False, within_days: int = 7) -> list[FollowUp]:
+    """The next status to confirm for each placement, due within ``within_days`` days
+    (overdue first)."""
+    today = now().date()
+    query = select(Placement)
+    if mine:
+        query = query.where(Placement.officer == user.username)
+    out = []
+    for placement in session.scalars(query):
+        events = _events(session, placement.id)
+        if not events:
+            continue
+        last = events[-1]
+        check = next_check(last.status, last.date)
+        if check is None or (check[1] - today).days > within_days:
+            continue
+        out.append(
+            FollowUp(
+                placement_id=placement.id,
+                person_id=placement.person_id,
+                city=placement.city,
+                officer=placement.officer,
+                last_status=last.status,
+                last_date=last.date,
+                due=check[0],
+                due_date=check[1],
+                overdue_days=max(0, (today - check[1]).days),
+            )
+        )
+    return sorted(out, key=lambda f: f.due_date)
+
+
+def list_events(session: Session, placement_id: int) -> list[EventOut]:
+    _placement(session, placement_id)
+    return [EventOut.model_validate(e) for e in _events(session, placement_id)]
+
+
+def add_event(session: Session, user: User, placement_id: int, event: EventIn) -> EventOut:
+    """Record a placement's status on a date (not in the future); logged."""
+    placement = _placement(session, placement_id)
+    if event.date > now().date():
+        raise Invalid("La fecha está en el futuro / the date is in the future.")
+    row = PlacementEvent(
+        placement_id=placement_id,
+        status=event.status,
+        date=event.date,
+        note=event.note,
+        created_by=user.username,
+    )
+    session.add(row)
+    if event.vacancy_id:
+        placement.vacancy_id = event.vacancy_id
+    session.flush()
+    placement.status = _events(session, placement_id)[-1].status
+    audit(
+        session,
+        user,
+        "placement_event",
+        "placement",
+        placement_id,
+        status=event.status,
+        date=event.date.isoformat(),
+    )
+    return EventOut.model_validate(row)

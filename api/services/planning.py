@@ -1,0 +1,129 @@
+"""From a plan job's parameters and staff decisions to a solved plan record.
+
+Runs in the plan job's child process (see ``jobs``): it only reads the database.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from arraigo.data import Dataset
+from arraigo.optimizer import (
+    PlanOptions,
+    SolveParams,
+    first_come_first_served,
+    instance_from_frames,
+    make_plan,
+    plan_record,
+)
+
+from ..db import PlanDecision, PlanJob
+from ..vocab import DecisionAction
+from .scoring import member_vacancy_scores
+from .store import current_dataset, json_safe
+
+# At most one progress message a second reaches the database.
+PROGRESS_EVERY = 1.0
+
+
+def batch(dataset: Dataset, families: list[str] | None, cities: list[str] | None) -> Dataset:
+    """The families (with their people) and the cities (with their vacancies) of a batch."""
+    fam, people = dataset.families, dataset.people
+    dest, vac = dataset.destinations, dataset.vacancies
+    if families:
+        fam = fam[fam["family_id"].isin(families)]
+        people = people[people["family_id"].isin(fam["family_id"])]
+    if cities:
+        dest = dest[dest["city"].isin(cities)]
+        if vac is not None:
+            vac = vac[vac["city"].isin(cities)]
+    # A family's veto or preference of a city outside the batch simply does not apply.
+    names = set(dest["city"])
+    fam = fam.assign(
+        preferred_cities=fam["preferred_cities"].map(lambda c: tuple(x for x in c if x in names)),
+        excluded_cities=fam["excluded_cities"].map(lambda c: tuple(x for x in c if x in names)),
+    )
+    if "ties_city" in fam:
+        fam = fam.assign(ties_city=fam["ties_city"].where(fam["ties_city"].isin(names)))
+    return Dataset(
+        people=people.reset_index(drop=True),
+        families=fam.reset_index(drop=True),
+        destinations=dest.reset_index(drop=True),
+        vacancies=None if vac is None or vac.empty else vac.reset_index(drop=True),
+    )
+
+
+def decisions_of(session: Session, plan_id: int) -> list[PlanDecision]:
+    """Staff decisions on a plan and on the plans it was re-optimised from."""
+    chain, job = [], session.get(PlanJob, plan_id)
+    while job is not None:
+        chain.append(job.id)
+        job = session.get(PlanJob, job.parent_id) if job.parent_id else None
+    rows = session.scalars(
+        select(PlanDecision).where(PlanDecision.plan_id.in_(chain)).order_by(PlanDecision.id)
+    )
+    return list(rows)
+
+
+def plan_job(
+    session: Session, job_id: int, on_progress: Callable[[dict[str, Any]], None]
+) -> dict[str, Any]:
+    """Solve a job's batch under its staff decisions; returns the plan.json record plus
+    what the scores came from."""
+    job = session.get(PlanJob, job_id)
+    params = job.params
+    dataset = batch(current_dataset(session), params.get("families"), params.get("cities"))
+    locks: dict[str, str] = {}
+    vetoes: list[tuple[str, str]] = []
+    for decision in decisions_of(session, job_id):
+        if decision.action in (DecisionAction.lock, DecisionAction.move):
+            locks[decision.family_id] = decision.city
+        elif decision.action == DecisionAction.veto:
+            vetoes.append((decision.family_id, decision.city))
+            if locks.get(decision.family_id) == decision.city:
+                del locks[decision.family_id]
+    locks = {f: c for f, c in locks.items() if f in set(dataset.families["family_id"])}
+    scores, source = member_vacancy_scores(session, dataset)
+    instance = instance_from_frames(
+        dataset,
+        member_vacancy_scores=scores,
+        locks=locks,
+        forbidden=pd.DataFrame(vetoes, columns=["family_id", "city"]) if vetoes else None,
+    )
+    options = PlanOptions(
+        preference_weight=params.get("preference_weight"),
+        vulnerability_weight=params.get("vulnerability_weight"),
+        ties=params.get("ties", "hard"),
+    )
+    last = [-PROGRESS_EVERY]
+
+    def report(progress) -> None:
+        if progress.elapsed - last[0] >= PROGRESS_EVERY:
+            last[0] = progress.elapsed
+            on_progress(json_safe(asdict(progress)))
+
+    solve = SolveParams(
+        time_limit=float(params.get("time_limit", 60)),
+        seed=int(params.get("seed", 0)),
+        on_progress=report,
+    )
+    started = time.perf_counter()
+    plan = make_plan(instance, options, solve)
+    record = plan_record(plan)
+    # The city each family would go to next: staff read it beside the reason.
+    runner_up = {e.family_id: e.runner_up for e in plan.explanation.families}
+    for family in record["families"]:
+        family["runner_up"] = runner_up.get(family["family_id"])
+    # What staff would have reached by hand on the same batch, for the review page.
+    fcfs = first_come_first_served(instance, options).expected_success
+    record["baselines"] = {"first_come_first_served": float(fcfs)}
+    record["score_source"] = source
+    record["locks"] = locks
+    record["vetoes"] = [list(v) for v in vetoes]
+    record["wall_seconds"] = round(time.perf_counter() - started, 3)
+    return json_safe(record)

@@ -1,0 +1,174 @@
+"""Plans: start a planning job for a batch, follow or cancel it, review the draft (lock,
+veto, move a family), re-optimise around those decisions, and approve it."""
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db import Placement, PlanDecision, PlanJob, User, now
+from ..schemas import ApprovalOut, DecisionIn, DecisionOut, PlanOut, PlanRequest
+from ..vocab import UNFINISHED, PlanStatus
+from .audit import audit
+from .errors import Conflict, Invalid, NotFound
+from .jobs import PlanRunner
+from .placements import place_families
+from .planning import decisions_of
+from .store import current_frame
+
+
+def elapsed(job: PlanJob) -> float | None:
+    """Seconds the job has run (or ran), None before it starts."""
+    if job.started_at is None:
+        return None
+    end = job.finished_at or now()
+    start = job.started_at
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=dt.UTC)
+    if end.tzinfo is None:
+        end = end.replace(tzinfo=dt.UTC)
+    return (end - start).total_seconds()
+
+
+def plan_out(job: PlanJob, with_result: bool = True) -> PlanOut:
+    return PlanOut(
+        id=job.id,
+        status=job.status,
+        created_by=job.created_by,
+        created_at=job.created_at,
+        elapsed_seconds=elapsed(job),
+        progress=job.progress or {},
+        error=job.error,
+        parent_id=job.parent_id,
+        params=job.params or {},
+        result=job.result if with_result else None,
+        approved_by=job.approved_by,
+    )
+
+
+def plan_job(session: Session, plan_id: int) -> PlanJob:
+    job = session.get(PlanJob, plan_id)
+    if job is None:
+        raise NotFound(f"No plan {plan_id}.")
+    return job
+
+
+def _draft(session: Session, plan_id: int) -> PlanJob:
+    job = plan_job(session, plan_id)
+    if job.status != PlanStatus.draft:
+        raise Conflict(f"The plan is {job.status}.")
+    return job
+
+
+def placed_families(session: Session) -> set[str]:
+    """Families already placed by an approved plan."""
+    return set(session.scalars(select(Placement.family_id)))
+
+
+def _start(
+    session: Session, runner: PlanRunner, user: User, params: dict[str, Any], parent: int | None
+) -> PlanJob:
+    job = PlanJob(created_by=user.username, params=params, parent_id=parent, owner=runner.owner)
+    session.add(job)
+    session.flush()
+    audit(session, user, "plan_start", "plan", job.id, parent=parent)
+    session.commit()  # the solver reads the job from its own connection
+    runner.start(job.id)
+    return job
+
+
+def start_plan(session: Session, runner: PlanRunner, user: User, request: PlanRequest) -> PlanOut:
+    """Plan a batch in the background; by default every stored family not yet placed."""
+    params = request.model_dump()
+    if params["families"] is None:
+        families = current_frame(session, "families")
+        if families is None:
+            raise Conflict("No families stored yet: import them first.")
+        placed = placed_families(session)
+        params["families"] = [f for f in families["family_id"] if f not in placed]
+    return plan_out(_start(session, runner, user, params, None))
+
+
+def list_plans(session: Session, limit: int = 100) -> list[PlanOut]:
+    """The newest plans, without their results."""
+    jobs = session.scalars(select(PlanJob).order_by(PlanJob.id.desc()).limit(limit))
+    return [plan_out(job, with_result=False) for job in jobs]
+
+
+def get_plan(session: Session, plan_id: int) -> PlanOut:
+    return plan_out(plan_job(session, plan_id))
+
+
+def cancel_plan(session: Session, runner: PlanRunner, user: User, plan_id: int) -> PlanOut:
+    """Stop a queued or running plan, in whichever worker process runs it."""
+    job = plan_job(session, plan_id)
+    if job.status not in UNFINISHED:
+        raise Conflict(f"The plan is {job.status}.")
+    job.cancel_requested = True  # seen by the job's watcher in whichever worker runs it
+    audit(session, user, "plan_cancel", "plan", plan_id)
+    session.commit()
+    runner.cancel(plan_id)
+    return plan_out(job)
+
+
+def decide(session: Session, user: User, plan_id: int, decision: DecisionIn) -> DecisionOut:
+    """Lock, veto or move a family of a draft plan; takes effect when re-optimised."""
+    job = plan_job(session, plan_id)
+    if job.status != PlanStatus.draft:
+        raise Conflict(f"Only a draft plan can change (this is {job.status}).")
+    planned = {f["family_id"]: f["city"] for f in job.result["families"]}
+    if decision.family_id not in planned:
+        raise Invalid(f"La familia {decision.family_id} no está en este plan / not in this plan.")
+    cities = {u["city"] for u in job.result.get("usage", [])} | set(job.params.get("cities") or [])
+    destinations = current_frame(session, "destinations")
+    known = set(destinations["city"]) if destinations is not None else cities
+    if decision.city not in known:
+        raise Invalid(f"'{decision.city}' no es un destino.")
+    row = PlanDecision(plan_id=plan_id, created_by=user.username, **decision.model_dump())
+    session.add(row)
+    session.flush()
+    audit(
+        session,
+        user,
+        decision.action,
+        "family",
+        decision.family_id,
+        plan=plan_id,
+        city=decision.city,
+        reason=decision.reason,
+    )
+    return DecisionOut.model_validate(row)
+
+
+def list_decisions(session: Session, plan_id: int) -> list[DecisionOut]:
+    plan_job(session, plan_id)
+    return [DecisionOut.model_validate(d) for d in decisions_of(session, plan_id)]
+
+
+def reoptimize(session: Session, runner: PlanRunner, user: User, plan_id: int) -> PlanOut:
+    """A new plan job for the same batch, under every decision taken on this draft."""
+    job = _draft(session, plan_id)
+    return plan_out(_start(session, runner, user, dict(job.params), plan_id))
+
+
+def approve(session: Session, user: User, plan_id: int) -> ApprovalOut:
+    """Atomic: every relocated person gets a placement (with the planned vacancy) and
+    the plan becomes approved, or nothing changes."""
+    job = _draft(session, plan_id)
+    pending = session.scalar(select(PlanDecision.id).where(PlanDecision.plan_id == plan_id))
+    if pending is not None:
+        raise Conflict(
+            "Hay decisiones sin aplicar: re-optimice antes de aprobar / "
+            "re-optimise to apply the decisions before approving."
+        )
+    placed = placed_families(session)
+    families = {f["family_id"]: f["city"] for f in job.result["families"] if f["city"]}
+    again = sorted(set(families) & placed)
+    if again:
+        raise Conflict(f"Ya reubicadas por otro plan / already placed: {', '.join(again[:10])}")
+    jobs = {m["person_id"]: m["vacancy_id"] for m in job.result["members"]}
+    count = place_families(session, user, plan_id, families, jobs)
+    job.status, job.approved_by, job.approved_at = PlanStatus.approved, user.username, now()
+    audit(session, user, "plan_approve", "plan", plan_id, families=len(families), placements=count)
+    return ApprovalOut(plan_id=plan_id, placements=count, families=len(families))

@@ -1,0 +1,149 @@
+"""People, families, destinations and vacancies as stored, as each role may see them:
+listing, history, occupation corrections and erasure on request."""
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from arraigo.data import Dataset, derive_use
+
+from ..db import OccupationCorrection, User
+from ..schemas import (
+    DestinationOut,
+    ErasureOut,
+    FamilyOut,
+    HistoryOut,
+    OccupationIn,
+    Page,
+    PersonOut,
+    VacancyOut,
+)
+from .audit import audit
+from .errors import NotFound
+from .privacy import personal_filter
+from .scoring import corrections
+from .store import (
+    clean,
+    current_frame,
+    current_record,
+    current_records,
+    erase_person,
+    frame_from_json,
+    history,
+)
+
+
+def _person(row: dict[str, Any], version: int, corrected: str | None) -> PersonOut:
+    fixed = ("version", "erased", "corrected_isco")
+    fields = {k: v for k, v in row.items() if k in PersonOut.model_fields and k not in fixed}
+    for column in ("languages", "health_needs", "documents"):
+        if isinstance(fields.get(column), list):
+            fields[column] = tuple(fields[column])
+    return PersonOut.model_construct(
+        **fields, version=version, erased=bool(row.get("erased")), corrected_isco=corrected
+    )
+
+
+def list_people(
+    session: Session, user: User, family_id: str | None = None, limit: int = 100, offset: int = 0
+) -> Page[PersonOut]:
+    """Personal fields (name, phone) are null unless the role may see them."""
+    records = current_records(session, "people")
+    if family_id is not None:
+        records = [r for r in records if r.data.get("family_id") == family_id]
+    visible = personal_filter(session, user)
+    corrected = corrections(session)
+    items = [
+        _person(visible(r.data), r.version, corrected.get(r.key))
+        for r in records[offset : offset + limit]
+    ]
+    return Page[PersonOut](total=len(records), items=items)
+
+
+def get_person(session: Session, user: User, person_id: str) -> PersonOut:
+    record = current_record(session, "people", person_id)
+    corrected = corrections(session, [person_id]).get(person_id)
+    return _person(personal_filter(session, user)(record.data), record.version, corrected)
+
+
+def person_history(session: Session, person_id: str) -> list[HistoryOut]:
+    versions = history(session, "people", person_id)
+    if not versions:
+        raise NotFound(f"No person {person_id!r}.")
+    return [
+        HistoryOut(
+            version=v.version,
+            current=v.current,
+            created_at=v.created_at,
+            import_id=v.import_id,
+            data=v.data,
+        )
+        for v in versions
+    ]
+
+
+def correct_occupation(
+    session: Session, user: User, person_id: str, correction: OccupationIn
+) -> PersonOut:
+    """Keep staff's occupation for a person; later matching puts it first."""
+    record = current_record(session, "people", person_id)
+    session.add(
+        OccupationCorrection(
+            person_id=person_id, created_by=user.username, **correction.model_dump()
+        )
+    )
+    audit(session, user, "occupation_correct", "person", person_id, isco=correction.isco)
+    return _person(personal_filter(session, user)(record.data), record.version, correction.isco)
+
+
+def erase(session: Session, user: User, person_id: str) -> ErasureOut:
+    """Name, phone and free text removed from every stored version; logged."""
+    count = erase_person(session, person_id)
+    if count == 0:
+        raise NotFound(f"No person {person_id!r}.")
+    audit(session, user, "erase", "person", person_id, versions=count)
+    return ErasureOut(person_id=person_id, versions_erased=count)
+
+
+def list_families(session: Session, limit: int = 100, offset: int = 0) -> Page[FamilyOut]:
+    """Families with what each uses of every resource the destinations declare."""
+    families = current_frame(session, "families")
+    if families is None:
+        return Page[FamilyOut](total=0, items=[])
+    people = current_frame(session, "people")
+    destinations = current_frame(session, "destinations")
+    resources = Dataset(destinations=destinations).resources if destinations is not None else ()
+    use = derive_use(people, families, resources) if people is not None else None
+    page = families.iloc[offset : offset + limit]
+    items = []
+    for row in page.to_dict("records"):
+        fields = {k: v for k, v in clean(row).items() if k in FamilyOut.model_fields}
+        uses = {} if use is None else use.loc[row["family_id"]].to_dict()
+        items.append(FamilyOut.model_construct(**fields, use=uses))
+    return Page[FamilyOut](total=len(families), items=items)
+
+
+def list_destinations(session: Session) -> list[DestinationOut]:
+    out = []
+    for record in current_records(session, "destinations"):
+        data = record.data
+        capacity = {k.removeprefix("cap_"): v for k, v in data.items() if k.startswith("cap_")}
+        fields = {k: v for k, v in data.items() if k in DestinationOut.model_fields}
+        out.append(
+            DestinationOut.model_construct(**fields, capacity=capacity, version=record.version)
+        )
+    return out
+
+
+def list_vacancies(
+    session: Session, city: str | None = None, limit: int = 100, offset: int = 0
+) -> Page[VacancyOut]:
+    records = current_records(session, "vacancies")
+    if city is not None:
+        records = [r for r in records if r.data.get("city") == city]
+    items = []
+    for record in records[offset : offset + limit]:
+        row = clean(frame_from_json("vacancies", [record.data]).iloc[0].to_dict())
+        fields = {k: v for k, v in row.items() if k in VacancyOut.model_fields}
+        items.append(VacancyOut.model_construct(**fields, version=record.version))
+    return Page[VacancyOut](total=len(records), items=items)

@@ -1,0 +1,12 @@
+"""Server-rendered pages for staff, employment officers and partners: one module per
+page, each calling the same services the JSON API calls (so the rules on roles,
+personal data, audit and validation live in one place) and turning their answers into
+HTML. Spanish by default, English through the language switch."""
+
+from fastapi import APIRouter
+
+from . import candidates, data, monitoring, placements, plans, session, static
+
+router = APIRouter()
+for page in (static, session, data, candidates, plans, placements, monitoring):
+    router.include_router(page.router)

@@ -1,0 +1,179 @@
+"""Plan pages: start a plan for chosen families and cities, then review the draft (map,
+capacity and shadow prices, each family's city and reason), decide, re-optimise,
+approve or cancel."""
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from ..deps import RowId, RunnerDep, SessionDep
+from ..schemas import DecisionIn, PlanRequest
+from ..services import plans, records
+from ..services.store import current_frame
+from ..vocab import PlanStatus
+from .charts import figure_html, flow_map
+from .render import StaffPage, attempt, language, page_router, render, see, translator
+
+router = page_router()
+
+
+@router.get("/plans", response_class=HTMLResponse)
+def plans_page(request: Request, session: SessionDep, user: StaffPage, error: str | None = None):
+    families = records.list_families(session, limit=1000).items
+    placed = plans.placed_families(session)
+    return render(
+        request,
+        "plans.html",
+        user,
+        plans=plans.list_plans(session),
+        families=[f for f in families if f.family_id not in placed],
+        cities=[d.city for d in records.list_destinations(session)],
+        error=error,
+    )
+
+
+@router.post("/plans", response_class=HTMLResponse)
+def start_plan(
+    request: Request,
+    session: SessionDep,
+    user: StaffPage,
+    runner: RunnerDep,
+    families: Annotated[list[str] | None, Form()] = None,
+    cities: Annotated[list[str] | None, Form()] = None,
+    time_limit: Annotated[float, Form(gt=0, le=3600)] = 20.0,
+):
+    if not families or not cities:
+        return plans_page(request, session, user, error="Elija al menos una familia y una ciudad.")
+    body = PlanRequest(families=families, cities=cities, time_limit=time_limit)
+    job, error = attempt(session, lambda: plans.start_plan(session, runner, user, body))
+    if error:
+        return plans_page(request, session, user, error=error)
+    return see(f"/plans/{job.id}")
+
+
+def _usage_by_city(result: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """city -> resource -> the plan's usage row (used, capacity, shadow price, text)."""
+    cities: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in result.get("usage", []):
+        cities.setdefault(row["city"], {})[row["resource"]] = row
+    return cities
+
+
+@router.get("/plans/{plan_id}", response_class=HTMLResponse)
+def plan_page(
+    plan_id: RowId, request: Request, session: SessionDep, user: StaffPage, error: str | None = None
+):
+    plan = plans.get_plan(session, plan_id)
+    result = plan.result or None
+    figure, usage = None, {}
+    if result and result.get("families"):
+        families = current_frame(session, "families")
+        destinations = current_frame(session, "destinations")
+        if families is not None and destinations is not None:
+            _ = translator(language(request))
+            figure = figure_html(flow_map(result["families"], families, destinations, _))
+        usage = _usage_by_city(result)
+    cities = sorted(usage) or list(plan.params.get("cities") or [])
+    baseline = None
+    if plan.status in (PlanStatus.draft, PlanStatus.approved) and result and result.get("families"):
+        baseline = (plan.result or {}).get("baselines", {}).get("first_come_first_served")
+    return render(
+        request,
+        "plan.html",
+        user,
+        plan=plan,
+        result=result,
+        figure=figure,
+        usage=usage,
+        resources=list(dict.fromkeys(r for rows in usage.values() for r in rows)),
+        cities=cities,
+        decisions=plans.list_decisions(session, plan_id),
+        baseline=baseline,
+        placed=sum(1 for f in (result or {}).get("families", []) if f["city"]),
+        error=error,
+    )
+
+
+def _act_on_plan(
+    plan_id: int,
+    request: Request,
+    session,
+    user,
+    call: Callable[[], Any],
+    then: Callable[[Any], str],
+) -> Response:
+    """Run a plan action; on refusal show the plan with the reason."""
+    done, error = attempt(session, call)
+    if error:
+        return plan_page(plan_id, request, session, user, error=error)
+    return see(then(done))
+
+
+@router.post("/plans/{plan_id}/decisions", response_class=HTMLResponse)
+def decide(
+    plan_id: RowId,
+    request: Request,
+    session: SessionDep,
+    user: StaffPage,
+    family_id: Annotated[str, Form()],
+    action: Annotated[str, Form()],
+    city: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "",
+):
+    try:
+        body = DecisionIn(family_id=family_id, action=action, city=city, reason=reason)
+    except ValidationError:
+        return plan_page(
+            plan_id, request, session, user, error="Indique la acción y un motivo (3+ letras)."
+        )
+    return _act_on_plan(
+        plan_id,
+        request,
+        session,
+        user,
+        lambda: plans.decide(session, user, plan_id, body),
+        lambda _: f"/plans/{plan_id}#decisiones",
+    )
+
+
+@router.post("/plans/{plan_id}/reoptimize")
+def reoptimize(
+    plan_id: RowId, request: Request, session: SessionDep, user: StaffPage, runner: RunnerDep
+):
+    return _act_on_plan(
+        plan_id,
+        request,
+        session,
+        user,
+        lambda: plans.reoptimize(session, runner, user, plan_id),
+        lambda job: f"/plans/{job.id}",
+    )
+
+
+@router.post("/plans/{plan_id}/approve")
+def approve(plan_id: RowId, request: Request, session: SessionDep, user: StaffPage):
+    return _act_on_plan(
+        plan_id,
+        request,
+        session,
+        user,
+        lambda: plans.approve(session, user, plan_id),
+        lambda _: f"/plans/{plan_id}",
+    )
+
+
+@router.post("/plans/{plan_id}/cancel")
+def cancel(
+    plan_id: RowId, request: Request, session: SessionDep, user: StaffPage, runner: RunnerDep
+):
+    return _act_on_plan(
+        plan_id,
+        request,
+        session,
+        user,
+        lambda: plans.cancel_plan(session, runner, user, plan_id),
+        lambda _: f"/plans/{plan_id}",
+    )

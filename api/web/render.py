@@ -1,0 +1,204 @@
+"""What every page shares: templates, the language switch, labels for the codes the
+service speaks, the signed-in user of a page, and turning a service's refusal into a
+message on the page rather than JSON."""
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from arraigo.data import resource_label
+
+from ..db import User
+from ..deps import COOKIE, SessionDep
+from ..services.auth import user_for_token
+from ..services.errors import ServiceError
+from ..vocab import CASEWORKERS, Role
+
+HERE = Path(__file__).parent
+LANG_COOKIE = "arraigo_lang"
+LANGUAGES = ("es", "en")
+
+# Which pages each role sees in the navigation (admin sees all).
+PAGES: tuple[tuple[str, str, frozenset[Role]], ...] = (
+    ("/data", "Datos", CASEWORKERS),
+    ("/candidates", "Candidatos", CASEWORKERS),
+    ("/plans", "Planes", frozenset({Role.relocation_staff})),
+    ("/placements", "Reubicaciones", CASEWORKERS),
+    ("/monitoring", "Monitoreo", frozenset(Role) - {Role.admin}),
+)
+# Words the API speaks in codes (statuses, roles, file kinds, counts, dimensions).
+LABELS = {
+    "admin": "administración",
+    "relocation_staff": "personal de reubicación",
+    "employment_officer": "oficial de empleo",
+    "partner": "organización aliada",
+    "people": "personas",
+    "families": "familias",
+    "destinations": "destinos",
+    "vacancies": "vacantes",
+    "outcomes": "resultados",
+    "new": "nuevos",
+    "updated": "actualizados",
+    "unchanged": "sin cambios",
+    "rows": "filas",
+    "city": "ciudad",
+    "month": "mes",
+    "nationality": "nacionalidad",
+    "sex": "sexo",
+    "age_band": "grupo de edad",
+    "queued": "En cola",
+    "running": "Calculando",
+    "draft": "Borrador",
+    "approved": "Aprobado",
+    "failed": "Falló",
+    "cancelled": "Cancelado",
+    "proposed": "Propuesta",
+    "moved": "Trasladada",
+    "interviewed": "Entrevistada",
+    "hired": "Contratada",
+    "employed_30d": "Empleada a 30 días",
+    "employed_90d": "Empleada a 90 días",
+    "employed_180d": "Empleada a 180 días",
+    "left": "Dejó el programa",
+    "lock": "Fijar",
+    "veto": "Vetar",
+    "move": "Mover",
+}
+
+
+@cache
+def _english() -> dict[str, str]:
+    """Spanish page text -> English, one pair a line in templates/en.txt ("es = en")."""
+    pairs = {}
+    for line in (HERE / "templates" / "en.txt").read_text(encoding="utf-8").splitlines():
+        if " = " in line and not line.startswith("#"):
+            spanish, english = line.split(" = ", 1)
+            pairs[spanish.strip()] = english.strip()
+    return pairs
+
+
+def language(request: Request) -> str:
+    lang = request.cookies.get(LANG_COOKIE, "es")
+    return lang if lang in LANGUAGES else "es"
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    if lang == "es":
+        return lambda text: text
+    english = _english()
+    return lambda text: english.get(text, text)
+
+
+templates = Jinja2Templates(directory=HERE / "templates")
+
+
+def render(request: Request, name: str, user: User | None, code: int = 200, **context: Any):
+    lang = language(request)
+    _ = translator(lang)
+    nav = [
+        (path, _(label))
+        for path, label, roles in PAGES
+        if user is not None and (user.role == Role.admin or user.role in roles)
+    ]
+    return templates.TemplateResponse(
+        request,
+        name,
+        {
+            "user": user,
+            "lang": lang,
+            "_": _,
+            "nav": nav,
+            "label": lambda code: _(LABELS.get(code, code)),
+            "resource_label": lambda r: _(resource_label(r)),
+            "here": request.url.path,
+            **context,
+        },
+        status_code=code,
+    )
+
+
+class PageRoute(APIRoute):
+    """Errors on a page come back as a page, not as JSON."""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def run(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (HTTPException, ServiceError) as exc:
+                code = exc.status_code if isinstance(exc, HTTPException) else exc.status
+                if code < 400:
+                    raise
+                user = getattr(request.state, "page_user", None)
+                return render(request, "error.html", user, code, detail=exc.detail)
+
+        return run
+
+
+def page_router() -> APIRouter:
+    """A router for pages: errors as pages, kept out of the API schema."""
+    return APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+class PageUser:
+    """The signed-in user of a page: anonymous visitors go to sign-in, other roles get 403."""
+
+    def __init__(self, *roles: Role) -> None:
+        self.roles = frozenset(roles) | {Role.admin}
+
+    def __call__(self, request: Request, session: SessionDep) -> User:
+        token = request.cookies.get(COOKIE)
+        user = user_for_token(session, token) if token else None
+        if user is None:
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            raise HTTPException(
+                status.HTTP_303_SEE_OTHER,
+                headers={
+                    "Location": str(
+                        request.url_for("sign_in_page").include_query_params(next=target)
+                    )
+                },
+            )
+        request.state.page_user = user
+        if user.role not in self.roles:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, detail="Su rol no permite ver esta página."
+            )
+        return user
+
+
+Workers = Annotated[User, Depends(PageUser(*CASEWORKERS))]
+StaffPage = Annotated[User, Depends(PageUser(Role.relocation_staff))]
+Everyone = Annotated[User, Depends(PageUser(*Role))]
+
+
+def attempt(session: Session, call: Callable[[], Any]) -> tuple[Any, str | None]:
+    """Run a service call and commit what it wrote, so the page the browser is sent to
+    next sees it (the session dependency would commit only after the response); a
+    refusal becomes a message and undoes any write it began."""
+    try:
+        value = call()
+    except ServiceError as exc:
+        session.rollback()
+        return None, exc.detail
+    session.commit()
+    return value, None
+
+
+def see(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=status.HTTP_303_SEE_OTHER)
