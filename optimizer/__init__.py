@@ -6,7 +6,7 @@ contract's DataFrames plus a score table), then ``build_model`` -> ``solve`` ->
 """
 
 from ._baselines import evaluate, first_come_first_served, location_only
-from ._cpsat import PlanModel, Progress, Solution, SolveParams, build_model, solve
+from ._cpsat import PlanModel, Progress, SolveParams, build_model, solve
 from ._dynamic import SeasonResult, capacity_prices, hindsight, simulate_season
 from ._explain import (
     Explanation,
@@ -14,12 +14,14 @@ from ._explain import (
     ResourceUsage,
     explain,
 )
-from ._formulation import Formulation, GroupShare, PlanOptions, build_formulation
+from ._formulation import Formulation, build_formulation
+from ._formulation import placement_values_with_best_jobs as city_values
 from ._frames import instance_from_frames
-from ._greedy import city_values
 from ._instance import NO_CITY, Instance
 from ._lp import Relaxation, relax
+from ._options import GroupShare, PlanOptions
 from ._plan import Plan, diagnose, make_plan, plan_record
+from ._solution import Solution
 
 __all__ = [
     "NO_CITY",

@@ -5,25 +5,23 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Literal
 
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ._formulation import Formulation, PlanOptions, RowKind, build_formulation
-from ._greedy import expected_success, plan_from_vector
+from ._formulation import Formulation, RowKind, build_formulation
 from ._instance import NO_CITY, Instance
+from ._options import PlanOptions
+from ._plan_vector import expected_success, plan_from_vector
+from ._solution import PROVEN, Solution, Status, best_bound, relative_gap
 
 OBJECTIVE_SCALE = 1_000_000
 """CP-SAT works on integers: objective points are counted in millionths, so scores with
 up to six decimals (far more than any model's precision) are represented exactly."""
-PROVEN = 1.0 / OBJECTIVE_SCALE
-"""A plan within one objective unit of a proven bound is optimal."""
 ROW_SCALE = 1_000
 """Rows with fractional coefficients (fairness shares) are counted in thousandths."""
 
 
-Status = Literal["optimal", "feasible", "infeasible", "unknown", "invalid"]
 _STATUS: dict[int, Status] = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
@@ -77,33 +75,6 @@ class PlanModel:
     assumption_rows: np.ndarray
     build_seconds: float
     restricted: bool = False
-
-
-@dataclass(frozen=True, eq=False)
-class Solution:
-    """The plan and its proof of quality.
-
-    ``family_city[f]`` is a city index or -1 (stays this batch); ``member_vacancy[m]``
-    a vacancy index or -1. ``objective`` and ``bound`` are in objective points (expected
-    successes plus weighted preferences); ``expected_success`` counts the scores alone.
-    ``conflict_rows`` lists formulation rows CP-SAT found mutually infeasible (only when
-    the model was built for diagnosis).
-    """
-
-    status: Status
-    objective: float
-    bound: float
-    gap: float
-    solve_seconds: float
-    build_seconds: float
-    family_city: np.ndarray
-    member_vacancy: np.ndarray
-    expected_success: float
-    conflict_rows: np.ndarray
-
-    @property
-    def has_plan(self) -> bool:
-        return self.status in ("optimal", "feasible")
 
 
 def build_model(
@@ -241,8 +212,8 @@ class _ProgressReporter(cp_model.CpSolverSolutionCallback):
         self.emit(bound / OBJECTIVE_SCALE)
 
     def emit(self, bound: float) -> float:
-        bound = _best_bound(bound, self._own_bound_valid, self._known_bound, self.best)
-        gap = _gap(self.best, bound) if np.isfinite(self.best) else float("inf")
+        bound = best_bound(bound, self._own_bound_valid, self._known_bound, self.best)
+        gap = relative_gap(self.best, bound) if np.isfinite(self.best) else float("inf")
         if self._report is not None:
             elapsed = time.perf_counter() - self._start
             self._report(Progress(self.best, bound, gap, elapsed))
@@ -305,14 +276,14 @@ def _read_solution(
         else:
             objective = solver.objective_value / OBJECTIVE_SCALE
             own = solver.best_objective_bound / OBJECTIVE_SCALE
-            bound = _best_bound(own, not model.restricted, known_bound, objective)
+            bound = best_bound(own, not model.restricted, known_bound, objective)
             if model.restricted and status == "optimal":
                 status = "feasible"
             if bound - objective <= PROVEN:
                 # Proven by the bound in hand (CP-SAT's or the LP's), even if the search
                 # was stopped by the gap rule before CP-SAT proved it itself.
                 status = "optimal"
-            gap = 0.0 if status == "optimal" else _gap(objective, bound)
+            gap = 0.0 if status == "optimal" else relative_gap(objective, bound)
     elif status == "infeasible" and len(model.assumption_rows):
         core = np.asarray(solver.sufficient_assumptions_for_infeasibility(), dtype=np.int64)
         conflict_rows = model.assumption_rows[core - model.formulation.n_vars]
@@ -328,53 +299,3 @@ def _read_solution(
         expected_success=expected,
         conflict_rows=conflict_rows,
     )
-
-
-def solution_of_vector(
-    form: Formulation,
-    instance: Instance,
-    z: np.ndarray,
-    *,
-    bound: float = np.nan,
-    seconds: float = 0.0,
-    build_seconds: float = 0.0,
-) -> Solution:
-    """A plan found outside CP-SAT (rounding, a baseline) as a Solution, with the bound
-    proven elsewhere if any; "optimal" only when the plan meets that bound."""
-    objective = float(form.objective @ z)
-    family_city, member_vacancy = plan_from_vector(form, instance, z)
-    status: Status = "feasible"
-    gap = float("nan")
-    if np.isfinite(bound):
-        bound = max(bound, objective)
-        status = "optimal" if bound - objective <= PROVEN else "feasible"
-        gap = 0.0 if status == "optimal" else _gap(objective, bound)
-    return Solution(
-        status=status,
-        objective=objective,
-        bound=float(bound),
-        gap=gap,
-        solve_seconds=seconds,
-        build_seconds=build_seconds,
-        family_city=family_city,
-        member_vacancy=member_vacancy,
-        expected_success=expected_success(form, instance, z),
-        conflict_rows=np.zeros(0, dtype=np.int64),
-    )
-
-
-def is_feasible(form: Formulation, z: np.ndarray) -> bool:
-    """Whether a 0-1 vector satisfies every row of the formulation."""
-    activity = form.matrix @ np.asarray(z, dtype=np.float64)
-    return bool(np.all(activity <= form.row_ub + 1e-9) and np.all(activity >= form.row_lb - 1e-9))
-
-
-def _best_bound(own: float, own_valid: bool, known: float, objective: float) -> float:
-    """The tightest valid bound, never below the plan in hand (round-off aside)."""
-    bound = min(own, known) if own_valid else known
-    return max(bound, objective) if np.isfinite(objective) else bound
-
-
-def _gap(objective: float, bound: float) -> float:
-    """Relative gap as CP-SAT defines it: |bound - objective| / max(1, |objective|)."""
-    return abs(bound - objective) / max(1.0, abs(objective))

@@ -18,22 +18,14 @@ CP-SAT, GLOP and the tests' HiGHS check all read this one structure.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
-from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
 
 from ._instance import NO_CITY, Instance
-
-DEFAULT_PREFERENCE_WEIGHT = 0.05
-"""Objective points for a family's first-choice city (in units of expected jobs)."""
-DEFAULT_VULNERABILITY_WEIGHT = 0.05
-"""Objective points per unit of vulnerability priority when a family is relocated."""
-DEFAULT_TIE_WEIGHT = 1.0
-"""Objective points for honouring a family's ties_city when ties are soft."""
+from ._options import PlanOptions
 
 
 class RowKind(IntEnum):
@@ -45,42 +37,6 @@ class RowKind(IntEnum):
     VETO = 5
     INTAKE = 6
     FAIRNESS = 7
-
-
-@dataclass(frozen=True)
-class GroupShare:
-    """At least ``min_share`` of relocated families must belong to the group ``mask``."""
-
-    name: str
-    mask: np.ndarray
-    min_share: float
-
-
-@dataclass(frozen=True)
-class PlanOptions:
-    """Modelling choices of a plan; ``None`` weights take defaults (0 in exact-score mode).
-
-    ``capacity_price[c, r]`` and ``position_price[v]`` (optional) charge each unit of
-    resource and each position used, in objective points: the dynamic method passes LP
-    duals here to keep capacity and jobs for later arrivals.
-    """
-
-    preference_weight: float | None = None
-    vulnerability_weight: float | None = None
-    ties: Literal["hard", "soft"] = "hard"
-    tie_weight: float = DEFAULT_TIE_WEIGHT
-    intake_limit: Mapping[str, int] = field(default_factory=dict)
-    fairness: Sequence[GroupShare] = ()
-    capacity_price: np.ndarray | None = None
-    position_price: np.ndarray | None = None
-
-    def weights(self, instance: Instance) -> tuple[float, float]:
-        """Preference and vulnerability weights in force for this instance."""
-        default_pref = 0.0 if instance.exact_scores else DEFAULT_PREFERENCE_WEIGHT
-        default_vuln = 0.0 if instance.exact_scores else DEFAULT_VULNERABILITY_WEIGHT
-        pref = default_pref if self.preference_weight is None else self.preference_weight
-        vuln = default_vuln if self.vulnerability_weight is None else self.vulnerability_weight
-        return float(pref), float(vuln)
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,7 +83,7 @@ def allowed_pairs(instance: Instance, options: PlanOptions) -> np.ndarray:
     return allowed
 
 
-def pair_values(instance: Instance, options: PlanOptions) -> np.ndarray:
+def placement_values(instance: Instance, options: PlanOptions) -> np.ndarray:
     """(F, C) objective points of sending a family to a city, jobs aside."""
     pref_w, vuln_w = options.weights(instance)
     value = instance.family_city_score + pref_w * instance.preference
@@ -140,6 +96,21 @@ def pair_values(instance: Instance, options: PlanOptions) -> np.ndarray:
         finite_use = np.where(np.isfinite(instance.capacity), 1.0, 0.0)
         price = np.asarray(options.capacity_price, dtype=np.float64) * finite_use
         value = value - instance.use @ price.T
+    return value
+
+
+def placement_values_with_best_jobs(instance: Instance, options: PlanOptions) -> np.ndarray:
+    """(F, C) the most a family could bring to each city: its placement value plus, for
+    each working member, the best vacancy score there (competition for positions aside)."""
+    value = placement_values(instance, options)
+    if len(instance.edge_member):
+        n_c = instance.n_cities
+        best = np.zeros(instance.n_members * n_c)
+        np.maximum.at(best, instance.edge_member * n_c + instance.edge_city, instance.edge_score)
+        per_member = best.reshape(instance.n_members, n_c)
+        jobs = np.zeros_like(value)
+        np.add.at(jobs, instance.member_family, per_member)
+        value = value + jobs
     return value
 
 
@@ -173,7 +144,8 @@ def build_formulation(instance: Instance, options: PlanOptions | None = None) ->
         edge_value = (
             edge_value - np.asarray(options.position_price)[instance.edge_vacancy[edge_index]]
         )
-    objective = np.concatenate([pair_values(instance, options)[pair_family, pair_city], edge_value])
+    pair_value = placement_values(instance, options)[pair_family, pair_city]
+    objective = np.concatenate([pair_value, edge_value])
 
     blocks = _RowBlocks(n_vars)
 

@@ -10,8 +10,9 @@ from typing import Literal
 import numpy as np
 from ortools.linear_solver.python import model_builder_helper as mbh
 
-from ._formulation import Formulation, PlanOptions, RowKind, build_formulation
+from ._formulation import Formulation, RowKind, build_formulation
 from ._instance import Instance
+from ._options import PlanOptions
 
 SEAT_NUDGE = 1e-3
 """Capacity rows are relaxed by this much before solving. At a degenerate vertex a
