@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
+import scipy.sparse as sp
 from ortools.sat.python import cp_model
 
 from ._formulation import Formulation, RowKind, build_formulation
@@ -85,38 +86,34 @@ def build_model(
     conflict (the objective is then dropped: only feasibility matters).
 
     The second value tells where each variable sits: ``x`` pairs first, then ``y``
-    edges, in the order of ``pair_family``/``pair_city`` and ``edge_index``."""
+    edges, in the order of ``pair_family``/``pair_city`` and ``edge_index``. The rows
+    and the objective are the formulation's (see ``_formulation``), written straight
+    into the model's proto from the sparse arrays, so the build stays vectorised."""
     start = time.perf_counter()
     options = options or PlanOptions()
+
+    # Data: the sparse 0-1 program, with integer coefficients for CP-SAT.
     form = build_formulation(instance, options)
+    coeffs, lb, ub = _integer_rows(form)
     model = cp_model.CpModel()
     proto = model.proto
 
-    # Variables: every x and y is 0-1.
-    for _ in range(form.n_vars):
-        proto.variables.add().domain.extend((0, 1))
-
-    # Constraints: integer rows straight from the CSR matrix.
-    coeffs, lb, ub = _integer_rows(form)
+    # Variables: every x and y is 0-1; in diagnosis mode, then one guard literal per
+    # DIAGNOSABLE row.
+    _add_booleans(model, form.n_vars)
     assumption_rows = (
         np.flatnonzero(np.isin(form.row_kind, DIAGNOSABLE)) if diagnose else np.zeros(0, int)
     )
     guard = np.full(len(lb), -1, dtype=np.int64)
     guard[assumption_rows] = form.n_vars + np.arange(len(assumption_rows))
-    for _ in assumption_rows:
-        proto.variables.add().domain.extend((0, 1))
-    indptr, indices = form.matrix.indptr, form.matrix.indices
-    for row in range(len(lb)):
-        ct = proto.constraints.add()
-        if guard[row] >= 0:
-            ct.enforcement_literal.append(int(guard[row]))
-        linear = ct.linear
-        linear.vars.extend(indices[indptr[row] : indptr[row + 1]].tolist())
-        linear.coeffs.extend(coeffs[indptr[row] : indptr[row + 1]].tolist())
-        linear.domain.extend((int(lb[row]), int(ub[row])))
+    _add_booleans(model, len(assumption_rows))
+
+    # Constraints: for every row i, lb[i] <= Σ_j A[i, j] · z[j] <= ub[i] (if guard[i]).
+    _add_rows(model, form.matrix, coeffs, lb, ub, guard)
     proto.assumptions.extend(guard[assumption_rows].tolist())
 
-    # Objective: CP-SAT minimises, so store the negated points with scaling -1.
+    # Objective: maximise objective @ z in millionths; CP-SAT minimises, so the points
+    # are stored negated with scaling -1.
     if not diagnose:
         points = np.rint(form.objective * OBJECTIVE_SCALE).astype(np.int64)
         nonzero = np.flatnonzero(points)
@@ -133,6 +130,34 @@ def build_model(
         build_seconds=time.perf_counter() - start,
     )
     return plan_model, form
+
+
+def _add_booleans(model: cp_model.CpModel, count: int) -> None:
+    """Append ``count`` 0-1 variables to the model."""
+    variables = model.proto.variables
+    for _ in range(count):
+        variables.add().domain.extend((0, 1))
+
+
+def _add_rows(
+    model: cp_model.CpModel,
+    matrix: sp.csr_matrix,
+    coeffs: np.ndarray,
+    lb: np.ndarray,
+    ub: np.ndarray,
+    guard: np.ndarray,
+) -> None:
+    """One linear constraint per CSR row, enforced by ``guard[row]`` where it is >= 0."""
+    constraints = model.proto.constraints
+    indptr, indices = matrix.indptr, matrix.indices
+    for row in range(len(lb)):
+        ct = constraints.add()
+        if guard[row] >= 0:
+            ct.enforcement_literal.append(int(guard[row]))
+        linear = ct.linear
+        linear.vars.extend(indices[indptr[row] : indptr[row + 1]].tolist())
+        linear.coeffs.extend(coeffs[indptr[row] : indptr[row + 1]].tolist())
+        linear.domain.extend((int(lb[row]), int(ub[row])))
 
 
 def restrict(
@@ -229,6 +254,8 @@ def solve(
     the stopping rule (``relative_gap``) use the better of it and CP-SAT's own, and so do
     the returned ``bound`` and ``gap``."""
     params = params or SolveParams()
+
+    # Parameters: limits, seed, workers.
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(params.time_limit)
     solver.parameters.random_seed = int(params.seed)
@@ -246,6 +273,7 @@ def solve(
         # Assumption cores are extracted by the sequential search.
         solver.parameters.num_workers = 1
 
+    # Solve, reporting progress and stopping at the target gap.
     start = time.perf_counter()
     reporter = _ProgressReporter(
         params.on_progress, start, known_bound, params.relative_gap, not model.restricted
@@ -254,13 +282,16 @@ def solve(
         solver.best_bound_callback = reporter.on_bound
     code = solver.solve(model.cp, reporter)
     seconds = time.perf_counter() - start
+
+    # Read the solution.
     return _read_solution(model, solver, code, seconds, known_bound)
 
 
 def _read_solution(
     model: PlanModel, solver: cp_model.CpSolver, code: int, seconds: float, known_bound: float
 ) -> Solution:
-    instance, variables = model.instance, model.formulation
+    """The plan CP-SAT found, its bound and gap, or the conflicting rows it names."""
+    instance, form = model.instance, model.formulation
     status = _STATUS.get(code, "unknown")
     family_city = np.full(instance.n_families, NO_CITY, dtype=np.int64)
     member_vacancy = np.full(instance.n_members, -1, dtype=np.int64)
@@ -269,8 +300,8 @@ def _read_solution(
     conflict_rows = np.zeros(0, dtype=np.int64)
     if status in ("optimal", "feasible"):
         values = np.asarray(solver.response_proto.solution, dtype=np.int64)
-        family_city, member_vacancy = plan_from_vector(variables, instance, values)
-        expected = expected_success(variables, instance, values)
+        family_city, member_vacancy = plan_from_vector(form, instance, values)
+        expected = expected_success(form, instance, values)
         if len(model.assumption_rows):
             objective = bound = gap = 0.0
         else:
@@ -286,7 +317,7 @@ def _read_solution(
             gap = 0.0 if status == "optimal" else relative_gap(objective, bound)
     elif status == "infeasible" and len(model.assumption_rows):
         core = np.asarray(solver.sufficient_assumptions_for_infeasibility(), dtype=np.int64)
-        conflict_rows = model.assumption_rows[core - model.formulation.n_vars]
+        conflict_rows = model.assumption_rows[core - form.n_vars]
     return Solution(
         status=status,
         objective=objective,
