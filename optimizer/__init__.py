@@ -7,7 +7,6 @@ contract's DataFrames plus a score table), then ``build_model`` -> ``solve`` ->
 
 from ._baselines import evaluate, first_come_first_served, location_only
 from ._cpsat import PlanModel, Progress, SolveParams, build_model, solve
-from ._dynamic import SeasonResult, capacity_prices, hindsight, simulate_season
 from ._explain import (
     Explanation,
     FamilyExplanation,
@@ -21,6 +20,7 @@ from ._instance import NO_CITY, Instance
 from ._lp import Relaxation, relax
 from ._options import GroupShare, PlanOptions
 from ._plan import Plan, diagnose, make_plan, plan_record
+from ._season import SeasonResult, capacity_prices, hindsight, simulate_season
 from ._solution import Solution
 
 __all__ = [
