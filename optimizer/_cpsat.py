@@ -71,7 +71,6 @@ class PlanModel:
 
     cp: cp_model.CpModel
     instance: Instance
-    options: PlanOptions
     formulation: Formulation
     assumption_rows: np.ndarray
     build_seconds: float
@@ -124,7 +123,6 @@ def build_model(
     plan_model = PlanModel(
         cp=model,
         instance=instance,
-        options=options,
         formulation=form,
         assumption_rows=assumption_rows,
         build_seconds=time.perf_counter() - start,

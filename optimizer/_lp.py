@@ -46,10 +46,6 @@ class Relaxation:
     values: np.ndarray
     solve_seconds: float
 
-    @property
-    def solved(self) -> bool:
-        return self.status == "optimal"
-
 
 def relax(
     instance: Instance,
