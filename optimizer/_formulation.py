@@ -38,31 +38,51 @@ class RowKind(IntEnum):
 
 
 @dataclass(frozen=True, eq=False)
-class Formulation:
-    """``max objective @ z`` s.t. ``row_lb <= matrix @ z <= row_ub``, ``z`` binary.
+class VariableLayout:
+    """Where each variable sits: ``x[f, c]`` is column ``pair_of[f, c]`` (-1: no
+    variable), pair ``p`` is family ``pair_family[p]`` in city ``pair_city[p]``; the
+    ``y`` of instance edge ``edge_index[k]`` is column ``n_pairs + k``. ``allowed`` is
+    the (F, C) mask of pairs the plan may use."""
 
-    ``z`` holds the ``x`` pairs first, then the ``y`` edges (``edge_index`` into the
-    instance's edges). ``row_ref[i]`` names what row ``i`` constrains (family, city,
-    resource, member, vacancy or group indices, by kind; -1 where unused).
-    """
-
+    allowed: np.ndarray
     pair_family: np.ndarray
     pair_city: np.ndarray
+    pair_of: np.ndarray
     edge_index: np.ndarray
-    objective: np.ndarray
-    matrix: sp.csr_matrix
-    row_lb: np.ndarray
-    row_ub: np.ndarray
-    row_kind: np.ndarray
-    row_ref: np.ndarray
 
     @property
     def n_pairs(self) -> int:
         return len(self.pair_family)
 
     @property
+    def n_edges(self) -> int:
+        return len(self.edge_index)
+
+    @property
     def n_vars(self) -> int:
-        return len(self.objective)
+        return self.n_pairs + self.n_edges
+
+    @property
+    def y(self) -> np.ndarray:
+        """Columns of the y variables, in ``edge_index`` order."""
+        return self.n_pairs + np.arange(self.n_edges)
+
+
+@dataclass(frozen=True, eq=False)
+class Formulation(VariableLayout):
+    """``max objective @ z`` s.t. ``row_lb <= matrix @ z <= row_ub``, ``z`` binary, with
+    the variables laid out as in :class:`VariableLayout`.
+
+    ``row_ref[i]`` names what row ``i`` constrains (family, city, resource, member,
+    vacancy or group indices, by kind; -1 where unused).
+    """
+
+    objective: np.ndarray
+    matrix: sp.csr_matrix
+    row_lb: np.ndarray
+    row_ub: np.ndarray
+    row_kind: np.ndarray
+    row_ref: np.ndarray
 
     def rows(self, kind: RowKind) -> np.ndarray:
         return np.flatnonzero(self.row_kind == kind)
@@ -145,8 +165,10 @@ def build_formulation(instance: Instance, options: PlanOptions | None = None) ->
     objective = _objective(instance, options, var)
 
     return Formulation(
+        allowed=var.allowed,
         pair_family=var.pair_family,
         pair_city=var.pair_city,
+        pair_of=var.pair_of,
         edge_index=var.edge_index,
         objective=objective,
         matrix=matrix,
@@ -157,36 +179,7 @@ def build_formulation(instance: Instance, options: PlanOptions | None = None) ->
     )
 
 
-@dataclass(frozen=True, eq=False)
-class _Variables:
-    """Where each variable sits: ``x[f, c]`` is column ``pair_of[f, c]`` (-1: no
-    variable), ``y`` of instance edge ``edge_index[k]`` is column ``n_pairs + k``."""
-
-    allowed: np.ndarray
-    pair_family: np.ndarray
-    pair_city: np.ndarray
-    pair_of: np.ndarray
-    edge_index: np.ndarray
-
-    @property
-    def n_pairs(self) -> int:
-        return len(self.pair_family)
-
-    @property
-    def n_edges(self) -> int:
-        return len(self.edge_index)
-
-    @property
-    def n_vars(self) -> int:
-        return self.n_pairs + self.n_edges
-
-    @property
-    def y(self) -> np.ndarray:
-        """Columns of the y variables, in ``edge_index`` order."""
-        return self.n_pairs + np.arange(self.n_edges)
-
-
-def _variables(instance: Instance, allowed: np.ndarray) -> _Variables:
+def _variables(instance: Instance, allowed: np.ndarray) -> VariableLayout:
     """x for every allowed pair, and for a locked pair even when vetoed (so the VETO row
     can contradict the lock); y for every scored edge whose city the family may go to."""
     locked = np.flatnonzero(instance.locked_city != NO_CITY)
@@ -196,7 +189,7 @@ def _variables(instance: Instance, allowed: np.ndarray) -> _Variables:
     pair_of = np.full(has_var.shape, -1, dtype=np.int64)
     pair_of[pair_family, pair_city] = np.arange(len(pair_family))
     edge_index = np.flatnonzero(allowed[instance.edge_family, instance.edge_city])
-    return _Variables(allowed, pair_family, pair_city, pair_of, edge_index)
+    return VariableLayout(allowed, pair_family, pair_city, pair_of, edge_index)
 
 
 @dataclass(frozen=True, eq=False)
@@ -213,7 +206,7 @@ class _Rows:
     ref: np.ndarray
 
 
-def _one_city_per_family(instance: Instance, var: _Variables) -> _Rows:
+def _one_city_per_family(instance: Instance, var: VariableLayout) -> _Rows:
     """For every family f:  Σ_c x[f, c] ≤ 1.
 
     Members follow their family through the LINK rows, so a family is never split."""
@@ -224,7 +217,7 @@ def _one_city_per_family(instance: Instance, var: _Variables) -> _Rows:
     )  # fmt: skip
 
 
-def _capacity_per_city_and_resource(instance: Instance, var: _Variables) -> _Rows:
+def _capacity_per_city_and_resource(instance: Instance, var: VariableLayout) -> _Rows:
     """For every city c and limited resource r:  Σ_f use[f, r] · x[f, c] ≤ cap[c, r].
 
     An unlimited cell (``inf``) has no row; a capacity of 0 keeps its row (none)."""
@@ -242,7 +235,7 @@ def _capacity_per_city_and_resource(instance: Instance, var: _Variables) -> _Row
     )  # fmt: skip
 
 
-def _jobs_only_where_the_family_goes(instance: Instance, var: _Variables) -> _Rows:
+def _jobs_only_where_the_family_goes(instance: Instance, var: VariableLayout) -> _Rows:
     """For every member m and city c where m has a scored vacancy:
     Σ_{v in c} y[m, v] ≤ x[family(m), c].
 
@@ -263,7 +256,7 @@ def _jobs_only_where_the_family_goes(instance: Instance, var: _Variables) -> _Ro
     )  # fmt: skip
 
 
-def _positions_per_vacancy(instance: Instance, var: _Variables) -> _Rows:
+def _positions_per_vacancy(instance: Instance, var: VariableLayout) -> _Rows:
     """For every vacancy v with a candidate:  Σ_m y[m, v] ≤ positions[v]."""
     vacancies = instance.edge_vacancy[var.edge_index]
     used_vacancies, pos_row = np.unique(vacancies, return_inverse=True)
@@ -274,7 +267,7 @@ def _positions_per_vacancy(instance: Instance, var: _Variables) -> _Rows:
     )  # fmt: skip
 
 
-def _staff_locks(instance: Instance, var: _Variables) -> _Rows:
+def _staff_locks(instance: Instance, var: VariableLayout) -> _Rows:
     """For every family f that staff locked to city lock(f):  x[f, lock(f)] ≥ 1."""
     lock_f = np.flatnonzero(instance.locked_city != NO_CITY)
     lock_c = instance.locked_city[lock_f]
@@ -285,7 +278,7 @@ def _staff_locks(instance: Instance, var: _Variables) -> _Rows:
     )  # fmt: skip
 
 
-def _vetoes_against_locks(instance: Instance, var: _Variables) -> _Rows:
+def _vetoes_against_locks(instance: Instance, var: VariableLayout) -> _Rows:
     """For every locked family f whose locked city is vetoed:  x[f, lock(f)] ≤ 0.
 
     Other vetoes need no row (their pairs have no variable); this one states the
@@ -301,7 +294,7 @@ def _vetoes_against_locks(instance: Instance, var: _Variables) -> _Rows:
     )  # fmt: skip
 
 
-def _intake_per_city(instance: Instance, options: PlanOptions, var: _Variables) -> _Rows:
+def _intake_per_city(instance: Instance, options: PlanOptions, var: VariableLayout) -> _Rows:
     """For every city c with an intake limit:  Σ_f x[f, c] ≤ limit[c] (families per batch)."""
     city_index = {str(name): i for i, name in enumerate(instance.city_names)}
     unknown = sorted(set(options.intake_limit) - set(city_index))
@@ -319,7 +312,7 @@ def _intake_per_city(instance: Instance, options: PlanOptions, var: _Variables) 
     )  # fmt: skip
 
 
-def _minimum_group_shares(instance: Instance, options: PlanOptions, var: _Variables) -> _Rows:
+def _minimum_group_shares(instance: Instance, options: PlanOptions, var: VariableLayout) -> _Rows:
     """For every group g with minimum share s_g:  Σ_{f in g} Σ_c x[f, c] ≥ s_g · Σ_f Σ_c x[f, c],
 
     written as  Σ_p ((1 - s_g) · [f_p in g] - s_g · [f_p not in g]) · x[p] ≥ 0."""
@@ -335,7 +328,7 @@ def _minimum_group_shares(instance: Instance, options: PlanOptions, var: _Variab
     )  # fmt: skip
 
 
-def _objective(instance: Instance, options: PlanOptions, var: _Variables) -> np.ndarray:
+def _objective(instance: Instance, options: PlanOptions, var: VariableLayout) -> np.ndarray:
     """maximise  Σ_p value[p] · x[p] + Σ_e gain[e] · y[e],  where
 
         value[p] = placement_values[f_p, c_p]   (see :func:`placement_values`)
