@@ -2,47 +2,39 @@
 
 Build an :class:`Instance` (arrays, or :func:`instance_from_frames` from the data
 contract's DataFrames plus a score table), then ``build_model`` -> ``solve`` ->
-``explain``, or all at once with :func:`make_plan`.
+``explain``, or all at once with :func:`make_plan`. ``first_come_first_served`` and
+``location_only`` are the baselines; ``simulate_season`` and ``hindsight`` plan a
+season of weekly batches.
 """
 
-from ._baselines import evaluate, first_come_first_served, location_only
-from ._cpsat import PlanModel, Progress, Solution, SolveParams, build_model, solve
-from ._dynamic import SeasonResult, capacity_prices, hindsight, simulate_season
-from ._explain import (
-    Explanation,
-    FamilyExplanation,
-    ResourceUsage,
-    explain,
-)
-from ._formulation import Formulation, GroupShare, PlanOptions, build_formulation
+from ._baselines import first_come_first_served, location_only
+from ._cpsat import Progress, SolveParams, build_model, solve
+from ._explain import Explanation, explain
+from ._formulation import build_formulation
 from ._frames import instance_from_frames
-from ._greedy import city_values
 from ._instance import NO_CITY, Instance
 from ._lp import Relaxation, relax
+from ._options import GroupShare, PlanOptions
 from ._plan import Plan, diagnose, make_plan, plan_record
+from ._season import SeasonResult, capacity_prices, hindsight, simulate_season
+from ._solution import Solution
 
 __all__ = [
     "NO_CITY",
     "Explanation",
-    "FamilyExplanation",
-    "Formulation",
     "GroupShare",
     "Instance",
     "Plan",
-    "PlanModel",
     "PlanOptions",
     "Progress",
     "Relaxation",
-    "ResourceUsage",
     "SeasonResult",
     "Solution",
     "SolveParams",
     "build_formulation",
     "build_model",
     "capacity_prices",
-    "city_values",
     "diagnose",
-    "evaluate",
     "explain",
     "first_come_first_served",
     "hindsight",

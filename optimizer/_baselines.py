@@ -7,17 +7,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from ._cpsat import Solution, SolveParams, build_model, solution_of_vector
-from ._formulation import PlanOptions, build_formulation
-from ._greedy import (
-    assign_jobs,
-    city_values,
-    place_families,
-    plan_from_vector,
-    plan_vector,
-)
+from ._cpsat import SolveParams, build_model
+from ._formulation import build_formulation, placement_values_with_best_jobs
+from ._greedy import assign_jobs, place_families
 from ._instance import Instance
+from ._options import PlanOptions
 from ._plan import best_jobs, make_plan
+from ._plan_vector import plan_from_vector, plan_vector
+from ._solution import Solution, solution_of_vector
 
 
 def first_come_first_served(instance: Instance, options: PlanOptions | None = None) -> Solution:
@@ -41,7 +38,9 @@ def location_only(
     no_jobs = np.zeros(0, dtype=np.int64)
     by_location = replace(
         instance,
-        family_city_score=city_values(instance, PlanOptions(0.0, 0.0, ties=options.ties)),
+        family_city_score=placement_values_with_best_jobs(
+            instance, PlanOptions(0.0, 0.0, ties=options.ties)
+        ),
         edge_member=no_jobs,
         edge_vacancy=no_jobs,
         edge_score=np.zeros(0),

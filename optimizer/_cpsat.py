@@ -5,25 +5,24 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Literal
 
 import numpy as np
+import scipy.sparse as sp
 from ortools.sat.python import cp_model
 
-from ._formulation import Formulation, PlanOptions, RowKind, build_formulation
-from ._greedy import expected_success, plan_from_vector
+from ._formulation import Formulation, RowKind, build_formulation
 from ._instance import NO_CITY, Instance
+from ._options import PlanOptions
+from ._plan_vector import expected_success, plan_from_vector
+from ._solution import PROVEN, Solution, Status, best_bound, relative_gap
 
 OBJECTIVE_SCALE = 1_000_000
 """CP-SAT works on integers: objective points are counted in millionths, so scores with
 up to six decimals (far more than any model's precision) are represented exactly."""
-PROVEN = 1.0 / OBJECTIVE_SCALE
-"""A plan within one objective unit of a proven bound is optimal."""
 ROW_SCALE = 1_000
 """Rows with fractional coefficients (fairness shares) are counted in thousandths."""
 
 
-Status = Literal["optimal", "feasible", "infeasible", "unknown", "invalid"]
 _STATUS: dict[int, Status] = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
@@ -72,38 +71,10 @@ class PlanModel:
 
     cp: cp_model.CpModel
     instance: Instance
-    options: PlanOptions
     formulation: Formulation
     assumption_rows: np.ndarray
     build_seconds: float
     restricted: bool = False
-
-
-@dataclass(frozen=True, eq=False)
-class Solution:
-    """The plan and its proof of quality.
-
-    ``family_city[f]`` is a city index or -1 (stays this batch); ``member_vacancy[m]``
-    a vacancy index or -1. ``objective`` and ``bound`` are in objective points (expected
-    successes plus weighted preferences); ``expected_success`` counts the scores alone.
-    ``conflict_rows`` lists formulation rows CP-SAT found mutually infeasible (only when
-    the model was built for diagnosis).
-    """
-
-    status: Status
-    objective: float
-    bound: float
-    gap: float
-    solve_seconds: float
-    build_seconds: float
-    family_city: np.ndarray
-    member_vacancy: np.ndarray
-    expected_success: float
-    conflict_rows: np.ndarray
-
-    @property
-    def has_plan(self) -> bool:
-        return self.status in ("optimal", "feasible")
 
 
 def build_model(
@@ -114,38 +85,34 @@ def build_model(
     conflict (the objective is then dropped: only feasibility matters).
 
     The second value tells where each variable sits: ``x`` pairs first, then ``y``
-    edges, in the order of ``pair_family``/``pair_city`` and ``edge_index``."""
+    edges, in the order of ``pair_family``/``pair_city`` and ``edge_index``. The rows
+    and the objective are the formulation's (see ``_formulation``), written straight
+    into the model's proto from the sparse arrays, so the build stays vectorised."""
     start = time.perf_counter()
     options = options or PlanOptions()
+
+    # Data: the sparse 0-1 program, with integer coefficients for CP-SAT.
     form = build_formulation(instance, options)
+    coeffs, lb, ub = _integer_rows(form)
     model = cp_model.CpModel()
     proto = model.proto
 
-    # Variables: every x and y is 0-1.
-    for _ in range(form.n_vars):
-        proto.variables.add().domain.extend((0, 1))
-
-    # Constraints: integer rows straight from the CSR matrix.
-    coeffs, lb, ub = _integer_rows(form)
+    # Variables: every x and y is 0-1; in diagnosis mode, then one guard literal per
+    # DIAGNOSABLE row.
+    _add_booleans(model, form.n_vars)
     assumption_rows = (
         np.flatnonzero(np.isin(form.row_kind, DIAGNOSABLE)) if diagnose else np.zeros(0, int)
     )
     guard = np.full(len(lb), -1, dtype=np.int64)
     guard[assumption_rows] = form.n_vars + np.arange(len(assumption_rows))
-    for _ in assumption_rows:
-        proto.variables.add().domain.extend((0, 1))
-    indptr, indices = form.matrix.indptr, form.matrix.indices
-    for row in range(len(lb)):
-        ct = proto.constraints.add()
-        if guard[row] >= 0:
-            ct.enforcement_literal.append(int(guard[row]))
-        linear = ct.linear
-        linear.vars.extend(indices[indptr[row] : indptr[row + 1]].tolist())
-        linear.coeffs.extend(coeffs[indptr[row] : indptr[row + 1]].tolist())
-        linear.domain.extend((int(lb[row]), int(ub[row])))
+    _add_booleans(model, len(assumption_rows))
+
+    # Constraints: for every row i, lb[i] <= Σ_j A[i, j] · z[j] <= ub[i] (if guard[i]).
+    _add_rows(model, form.matrix, coeffs, lb, ub, guard)
     proto.assumptions.extend(guard[assumption_rows].tolist())
 
-    # Objective: CP-SAT minimises, so store the negated points with scaling -1.
+    # Objective: maximise objective @ z in millionths; CP-SAT minimises, so the points
+    # are stored negated with scaling -1.
     if not diagnose:
         points = np.rint(form.objective * OBJECTIVE_SCALE).astype(np.int64)
         nonzero = np.flatnonzero(points)
@@ -156,12 +123,39 @@ def build_model(
     plan_model = PlanModel(
         cp=model,
         instance=instance,
-        options=options,
         formulation=form,
         assumption_rows=assumption_rows,
         build_seconds=time.perf_counter() - start,
     )
     return plan_model, form
+
+
+def _add_booleans(model: cp_model.CpModel, count: int) -> None:
+    """Append ``count`` 0-1 variables to the model."""
+    variables = model.proto.variables
+    for _ in range(count):
+        variables.add().domain.extend((0, 1))
+
+
+def _add_rows(
+    model: cp_model.CpModel,
+    matrix: sp.csr_matrix,
+    coeffs: np.ndarray,
+    lb: np.ndarray,
+    ub: np.ndarray,
+    guard: np.ndarray,
+) -> None:
+    """One linear constraint per CSR row, enforced by ``guard[row]`` where it is >= 0."""
+    constraints = model.proto.constraints
+    indptr, indices = matrix.indptr, matrix.indices
+    for row in range(len(lb)):
+        ct = constraints.add()
+        if guard[row] >= 0:
+            ct.enforcement_literal.append(int(guard[row]))
+        linear = ct.linear
+        linear.vars.extend(indices[indptr[row] : indptr[row + 1]].tolist())
+        linear.coeffs.extend(coeffs[indptr[row] : indptr[row + 1]].tolist())
+        linear.domain.extend((int(lb[row]), int(ub[row])))
 
 
 def restrict(
@@ -241,8 +235,8 @@ class _ProgressReporter(cp_model.CpSolverSolutionCallback):
         self.emit(bound / OBJECTIVE_SCALE)
 
     def emit(self, bound: float) -> float:
-        bound = _best_bound(bound, self._own_bound_valid, self._known_bound, self.best)
-        gap = _gap(self.best, bound) if np.isfinite(self.best) else float("inf")
+        bound = best_bound(bound, self._own_bound_valid, self._known_bound, self.best)
+        gap = relative_gap(self.best, bound) if np.isfinite(self.best) else float("inf")
         if self._report is not None:
             elapsed = time.perf_counter() - self._start
             self._report(Progress(self.best, bound, gap, elapsed))
@@ -258,6 +252,8 @@ def solve(
     the stopping rule (``relative_gap``) use the better of it and CP-SAT's own, and so do
     the returned ``bound`` and ``gap``."""
     params = params or SolveParams()
+
+    # Parameters: limits, seed, workers.
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(params.time_limit)
     solver.parameters.random_seed = int(params.seed)
@@ -275,6 +271,7 @@ def solve(
         # Assumption cores are extracted by the sequential search.
         solver.parameters.num_workers = 1
 
+    # Solve, reporting progress and stopping at the target gap.
     start = time.perf_counter()
     reporter = _ProgressReporter(
         params.on_progress, start, known_bound, params.relative_gap, not model.restricted
@@ -283,13 +280,16 @@ def solve(
         solver.best_bound_callback = reporter.on_bound
     code = solver.solve(model.cp, reporter)
     seconds = time.perf_counter() - start
+
+    # Read the solution.
     return _read_solution(model, solver, code, seconds, known_bound)
 
 
 def _read_solution(
     model: PlanModel, solver: cp_model.CpSolver, code: int, seconds: float, known_bound: float
 ) -> Solution:
-    instance, variables = model.instance, model.formulation
+    """The plan CP-SAT found, its bound and gap, or the conflicting rows it names."""
+    instance, form = model.instance, model.formulation
     status = _STATUS.get(code, "unknown")
     family_city = np.full(instance.n_families, NO_CITY, dtype=np.int64)
     member_vacancy = np.full(instance.n_members, -1, dtype=np.int64)
@@ -298,24 +298,24 @@ def _read_solution(
     conflict_rows = np.zeros(0, dtype=np.int64)
     if status in ("optimal", "feasible"):
         values = np.asarray(solver.response_proto.solution, dtype=np.int64)
-        family_city, member_vacancy = plan_from_vector(variables, instance, values)
-        expected = expected_success(variables, instance, values)
+        family_city, member_vacancy = plan_from_vector(form, instance, values)
+        expected = expected_success(form, instance, values)
         if len(model.assumption_rows):
             objective = bound = gap = 0.0
         else:
             objective = solver.objective_value / OBJECTIVE_SCALE
             own = solver.best_objective_bound / OBJECTIVE_SCALE
-            bound = _best_bound(own, not model.restricted, known_bound, objective)
+            bound = best_bound(own, not model.restricted, known_bound, objective)
             if model.restricted and status == "optimal":
                 status = "feasible"
             if bound - objective <= PROVEN:
                 # Proven by the bound in hand (CP-SAT's or the LP's), even if the search
                 # was stopped by the gap rule before CP-SAT proved it itself.
                 status = "optimal"
-            gap = 0.0 if status == "optimal" else _gap(objective, bound)
+            gap = 0.0 if status == "optimal" else relative_gap(objective, bound)
     elif status == "infeasible" and len(model.assumption_rows):
         core = np.asarray(solver.sufficient_assumptions_for_infeasibility(), dtype=np.int64)
-        conflict_rows = model.assumption_rows[core - model.formulation.n_vars]
+        conflict_rows = model.assumption_rows[core - form.n_vars]
     return Solution(
         status=status,
         objective=objective,
@@ -328,53 +328,3 @@ def _read_solution(
         expected_success=expected,
         conflict_rows=conflict_rows,
     )
-
-
-def solution_of_vector(
-    form: Formulation,
-    instance: Instance,
-    z: np.ndarray,
-    *,
-    bound: float = np.nan,
-    seconds: float = 0.0,
-    build_seconds: float = 0.0,
-) -> Solution:
-    """A plan found outside CP-SAT (rounding, a baseline) as a Solution, with the bound
-    proven elsewhere if any; "optimal" only when the plan meets that bound."""
-    objective = float(form.objective @ z)
-    family_city, member_vacancy = plan_from_vector(form, instance, z)
-    status: Status = "feasible"
-    gap = float("nan")
-    if np.isfinite(bound):
-        bound = max(bound, objective)
-        status = "optimal" if bound - objective <= PROVEN else "feasible"
-        gap = 0.0 if status == "optimal" else _gap(objective, bound)
-    return Solution(
-        status=status,
-        objective=objective,
-        bound=float(bound),
-        gap=gap,
-        solve_seconds=seconds,
-        build_seconds=build_seconds,
-        family_city=family_city,
-        member_vacancy=member_vacancy,
-        expected_success=expected_success(form, instance, z),
-        conflict_rows=np.zeros(0, dtype=np.int64),
-    )
-
-
-def is_feasible(form: Formulation, z: np.ndarray) -> bool:
-    """Whether a 0-1 vector satisfies every row of the formulation."""
-    activity = form.matrix @ np.asarray(z, dtype=np.float64)
-    return bool(np.all(activity <= form.row_ub + 1e-9) and np.all(activity >= form.row_lb - 1e-9))
-
-
-def _best_bound(own: float, own_valid: bool, known: float, objective: float) -> float:
-    """The tightest valid bound, never below the plan in hand (round-off aside)."""
-    bound = min(own, known) if own_valid else known
-    return max(bound, objective) if np.isfinite(objective) else bound
-
-
-def _gap(objective: float, bound: float) -> float:
-    """Relative gap as CP-SAT defines it: |bound - objective| / max(1, |objective|)."""
-    return abs(bound - objective) / max(1.0, abs(objective))

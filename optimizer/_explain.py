@@ -8,11 +8,11 @@ import numpy as np
 
 from arraigo.data import resource_label
 
-from ._cpsat import Solution
-from ._formulation import Formulation, PlanOptions, RowKind, allowed_pairs
-from ._greedy import city_values
+from ._formulation import Formulation, RowKind, allowed_pairs, placement_values_with_best_jobs
 from ._instance import NO_CITY, Instance
 from ._lp import Relaxation
+from ._options import PlanOptions
+from ._solution import Solution
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _family_reasons(
     price: np.ndarray,
     used: np.ndarray,
 ) -> tuple[FamilyExplanation, ...]:
-    value = city_values(instance, options)
+    value = placement_values_with_best_jobs(instance, options)
     # Capacity cost of a family in a city, at the LP's shadow prices.
     cost = instance.use @ price.T
     allowed = allowed_pairs(instance, options)

@@ -1,42 +1,32 @@
 """The relocation plan as one sparse 0-1 linear program, built with NumPy.
 
-Variables: ``x[p]`` = family ``pair_family[p]`` goes to ``pair_city[p]`` (only allowed
-pairs exist), then ``y[e]`` = member takes vacancy (only edges whose city the family
-may go to). Rows (``A @ z`` between ``row_lb`` and ``row_ub``), by kind:
+    maximise    Σ_p value[p] · x[p] + Σ_e gain[e] · y[e]
+    subject to  row_lb ≤ A · (x, y) ≤ row_ub,   x, y ∈ {0, 1}
 
-- ONE_CITY: each family goes to at most one city (never split: members follow x).
-- CAPACITY: per city and limited resource, the use of the families sent there.
-- LINK: per member and city, ``sum(y in that city) <= x[family, city]``: a member
-  works only in the family's city, and at most one vacancy (the x sum to <= 1).
-- POSITIONS: per vacancy, hires <= positions.
-- LOCK / VETO: staff locks (x = 1) and, for a lock on a vetoed pair, the veto (x = 0).
-- INTAKE: per city, families received in this batch <= limit.
-- FAIRNESS: per group, relocated families of the group >= share of all relocated.
-
-CP-SAT, GLOP and the tests' HiGHS check all read this one structure.
+``x[p]`` = family ``pair_family[p]`` goes to city ``pair_city[p]`` (only pairs the plan
+may use have a variable); ``y[e]`` = member ``edge_member[e]`` takes vacancy
+``edge_vacancy[e]`` (only scored edges in a city the family may go to); ``value`` and
+``gain`` are spelled out in :func:`_objective`. Each family of rows is built by one
+function below, named for its rule and stating it in its docstring, and tagged with a
+:class:`RowKind` so LP duals, CP-SAT assumptions and the conflict report can find it.
+CP-SAT, GLOP/PDLP and the tests' HiGHS check all read this one structure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
-from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
 
 from ._instance import NO_CITY, Instance
-
-DEFAULT_PREFERENCE_WEIGHT = 0.05
-"""Objective points for a family's first-choice city (in units of expected jobs)."""
-DEFAULT_VULNERABILITY_WEIGHT = 0.05
-"""Objective points per unit of vulnerability priority when a family is relocated."""
-DEFAULT_TIE_WEIGHT = 1.0
-"""Objective points for honouring a family's ties_city when ties are soft."""
+from ._options import PlanOptions
 
 
 class RowKind(IntEnum):
+    """The family a row belongs to, in the order the rows are stacked."""
+
     ONE_CITY = 0
     CAPACITY = 1
     LINK = 2
@@ -47,63 +37,52 @@ class RowKind(IntEnum):
     FAIRNESS = 7
 
 
-@dataclass(frozen=True)
-class GroupShare:
-    """At least ``min_share`` of relocated families must belong to the group ``mask``."""
-
-    name: str
-    mask: np.ndarray
-    min_share: float
-
-
-@dataclass(frozen=True)
-class PlanOptions:
-    """Modelling choices of a plan; ``None`` weights take defaults (0 in exact-score mode).
-
-    ``capacity_price[c, r]`` and ``position_price[v]`` (optional) charge each unit of
-    resource and each position used, in objective points: the dynamic method passes LP
-    duals here to keep capacity and jobs for later arrivals.
-    """
-
-    preference_weight: float | None = None
-    vulnerability_weight: float | None = None
-    ties: Literal["hard", "soft"] = "hard"
-    tie_weight: float = DEFAULT_TIE_WEIGHT
-    intake_limit: Mapping[str, int] = field(default_factory=dict)
-    fairness: Sequence[GroupShare] = ()
-    capacity_price: np.ndarray | None = None
-    position_price: np.ndarray | None = None
-
-    def weights(self, instance: Instance) -> tuple[float, float]:
-        """Preference and vulnerability weights in force for this instance."""
-        default_pref = 0.0 if instance.exact_scores else DEFAULT_PREFERENCE_WEIGHT
-        default_vuln = 0.0 if instance.exact_scores else DEFAULT_VULNERABILITY_WEIGHT
-        pref = default_pref if self.preference_weight is None else self.preference_weight
-        vuln = default_vuln if self.vulnerability_weight is None else self.vulnerability_weight
-        return float(pref), float(vuln)
-
-
 @dataclass(frozen=True, eq=False)
-class Formulation:
-    """``max objective @ z`` s.t. ``row_lb <= A @ z <= row_ub``, ``z`` binary."""
+class VariableLayout:
+    """Where each variable sits: ``x[f, c]`` is column ``pair_of[f, c]`` (-1: no
+    variable), pair ``p`` is family ``pair_family[p]`` in city ``pair_city[p]``; the
+    ``y`` of instance edge ``edge_index[k]`` is column ``n_pairs + k``. ``allowed`` is
+    the (F, C) mask of pairs the plan may use."""
 
+    allowed: np.ndarray
     pair_family: np.ndarray
     pair_city: np.ndarray
+    pair_of: np.ndarray
     edge_index: np.ndarray
-    objective: np.ndarray
-    matrix: sp.csr_matrix
-    row_lb: np.ndarray
-    row_ub: np.ndarray
-    row_kind: np.ndarray
-    row_ref: np.ndarray
 
     @property
     def n_pairs(self) -> int:
         return len(self.pair_family)
 
     @property
+    def n_edges(self) -> int:
+        return len(self.edge_index)
+
+    @property
     def n_vars(self) -> int:
-        return len(self.objective)
+        return self.n_pairs + self.n_edges
+
+    @property
+    def y(self) -> np.ndarray:
+        """Columns of the y variables, in ``edge_index`` order."""
+        return self.n_pairs + np.arange(self.n_edges)
+
+
+@dataclass(frozen=True, eq=False)
+class Formulation(VariableLayout):
+    """``max objective @ z`` s.t. ``row_lb <= matrix @ z <= row_ub``, ``z`` binary, with
+    the variables laid out as in :class:`VariableLayout`.
+
+    ``row_ref[i]`` names what row ``i`` constrains (family, city, resource, member,
+    vacancy or group indices, by kind; -1 where unused).
+    """
+
+    objective: np.ndarray
+    matrix: sp.csr_matrix
+    row_lb: np.ndarray
+    row_ub: np.ndarray
+    row_kind: np.ndarray
+    row_ref: np.ndarray
 
     def rows(self, kind: RowKind) -> np.ndarray:
         return np.flatnonzero(self.row_kind == kind)
@@ -127,8 +106,13 @@ def allowed_pairs(instance: Instance, options: PlanOptions) -> np.ndarray:
     return allowed
 
 
-def pair_values(instance: Instance, options: PlanOptions) -> np.ndarray:
-    """(F, C) objective points of sending a family to a city, jobs aside."""
+def placement_values(instance: Instance, options: PlanOptions) -> np.ndarray:
+    """(F, C) objective points of sending family f to city c, jobs aside:
+
+    value[f, c] = family_city_score[f, c] + w_pref · preference[f, c]
+                  + w_vuln · vulnerability[f] + w_tie · [c = tie(f)]   (soft ties)
+                  - Σ_r use[f, r] · capacity_price[c, r]               (limited r)
+    """
     pref_w, vuln_w = options.weights(instance)
     value = instance.family_city_score + pref_w * instance.preference
     value = value + vuln_w * instance.vulnerability[:, None]
@@ -143,135 +127,49 @@ def pair_values(instance: Instance, options: PlanOptions) -> np.ndarray:
     return value
 
 
+def placement_values_with_best_jobs(instance: Instance, options: PlanOptions) -> np.ndarray:
+    """(F, C) the most a family could bring to each city: its placement value plus, for
+    each working member, the best vacancy score there (competition for positions aside)."""
+    value = placement_values(instance, options)
+    if len(instance.edge_member):
+        n_c = instance.n_cities
+        best = np.zeros(instance.n_members * n_c)
+        np.maximum.at(best, instance.edge_member * n_c + instance.edge_city, instance.edge_score)
+        per_member = best.reshape(instance.n_members, n_c)
+        jobs = np.zeros_like(value)
+        np.add.at(jobs, instance.member_family, per_member)
+        value = value + jobs
+    return value
+
+
 def build_formulation(instance: Instance, options: PlanOptions | None = None) -> Formulation:
     """The sparse 0-1 program of the plan (see module docstring)."""
     options = options or PlanOptions()
-    n_f, n_c = instance.n_families, instance.n_cities
-    allowed = allowed_pairs(instance, options)
-    locked = instance.locked_city != NO_CITY
-    forced_pair = np.zeros((n_f, n_c), dtype=bool)
-    forced_pair[np.flatnonzero(locked), instance.locked_city[locked]] = True
-    # Vetoed locked pairs still get a variable so the VETO row can contradict the lock.
-    has_var = allowed | forced_pair
-    pair_family, pair_city = np.nonzero(has_var)
-    n_pairs = len(pair_family)
-    pair_of = np.full((n_f, n_c), -1, dtype=np.int64)
-    pair_of[pair_family, pair_city] = np.arange(n_pairs)
 
-    # Edges survive only where the family may go to the vacancy's city.
-    edge_pair = pair_of[instance.edge_family, instance.edge_city]
-    edge_ok = edge_pair >= 0
-    edge_ok &= allowed[instance.edge_family, instance.edge_city]
-    edge_index = np.flatnonzero(edge_ok)
-    edge_pair = edge_pair[edge_index]
-    n_edges = len(edge_index)
-    y0 = n_pairs
-    n_vars = n_pairs + n_edges
+    # Variables: x for the family–city pairs, then y for the member–vacancy edges.
+    var = _variables(instance, allowed_pairs(instance, options))
 
-    edge_value = instance.edge_score[edge_index]
-    if options.position_price is not None:
-        edge_value = (
-            edge_value - np.asarray(options.position_price)[instance.edge_vacancy[edge_index]]
-        )
-    objective = np.concatenate([pair_values(instance, options)[pair_family, pair_city], edge_value])
+    # Constraints: one family of rows per rule, stacked in RowKind order.
+    rows = _RowBlocks(var.n_vars)
+    rows.add(RowKind.ONE_CITY, _one_city_per_family(instance, var))
+    rows.add(RowKind.CAPACITY, _capacity_per_city_and_resource(instance, var))
+    rows.add(RowKind.LINK, _jobs_only_where_the_family_goes(instance, var))
+    rows.add(RowKind.POSITIONS, _positions_per_vacancy(instance, var))
+    rows.add(RowKind.LOCK, _staff_locks(instance, var))
+    rows.add(RowKind.VETO, _vetoes_against_locks(instance, var))
+    rows.add(RowKind.INTAKE, _intake_per_city(instance, options, var))
+    rows.add(RowKind.FAIRNESS, _minimum_group_shares(instance, options, var))
+    matrix, row_lb, row_ub, row_kind, row_ref = rows.stack()
 
-    blocks = _RowBlocks(n_vars)
+    # Objective.
+    objective = _objective(instance, options, var)
 
-    # Each family to at most one city.
-    blocks.add(
-        RowKind.ONE_CITY, rows=pair_family, cols=np.arange(n_pairs), vals=np.ones(n_pairs),
-        n_rows=n_f, lb=-np.inf, ub=np.ones(n_f), ref=np.c_[np.arange(n_f), np.full(n_f, -1)],
-    )  # fmt: skip
-
-    # Capacity per city and limited resource.
-    cap_city, cap_res = np.nonzero(np.isfinite(instance.capacity))
-    cap_row = np.full(instance.capacity.shape, -1, dtype=np.int64)
-    cap_row[cap_city, cap_res] = np.arange(len(cap_city))
-    entry_pair, entry_res = np.nonzero(instance.use[pair_family] > 0)
-    entry_row = cap_row[pair_city[entry_pair], entry_res]
-    keep = entry_row >= 0
-    blocks.add(
-        RowKind.CAPACITY, rows=entry_row[keep], cols=entry_pair[keep],
-        vals=instance.use[pair_family[entry_pair[keep]], entry_res[keep]].astype(np.float64),
-        n_rows=len(cap_city), lb=-np.inf, ub=instance.capacity[cap_city, cap_res],
-        ref=np.c_[cap_city, cap_res],
-    )  # fmt: skip
-
-    # Link: a member's vacancies in a city need the family in that city.
-    members = instance.edge_member[edge_index]
-    cities = instance.edge_city[edge_index]
-    link_keys, link_row = np.unique(members * n_c + cities, return_inverse=True)
-    link_member, link_city = np.divmod(link_keys, n_c)
-    link_pair = pair_of[instance.member_family[link_member], link_city]
-    n_links = len(link_keys)
-    blocks.add(
-        RowKind.LINK,
-        rows=np.concatenate([link_row, np.arange(n_links)]),
-        cols=np.concatenate([y0 + np.arange(n_edges), link_pair]),
-        vals=np.concatenate([np.ones(n_edges), -np.ones(n_links)]),
-        n_rows=n_links, lb=-np.inf, ub=np.zeros(n_links), ref=np.c_[link_member, link_city],
-    )  # fmt: skip
-
-    # Positions per vacancy.
-    vacancies = instance.edge_vacancy[edge_index]
-    used_vacancies, pos_row = np.unique(vacancies, return_inverse=True)
-    blocks.add(
-        RowKind.POSITIONS, rows=pos_row, cols=y0 + np.arange(n_edges), vals=np.ones(n_edges),
-        n_rows=len(used_vacancies), lb=-np.inf,
-        ub=instance.positions[used_vacancies].astype(np.float64),
-        ref=np.c_[used_vacancies, np.full(len(used_vacancies), -1)],
-    )  # fmt: skip
-
-    # Staff locks, and vetoes that contradict them.
-    lock_f = np.flatnonzero(locked)
-    lock_c = instance.locked_city[lock_f]
-    n_locks = len(lock_f)
-    blocks.add(
-        RowKind.LOCK, rows=np.arange(n_locks), cols=pair_of[lock_f, lock_c],
-        vals=np.ones(n_locks), n_rows=n_locks, lb=np.ones(n_locks), ub=np.inf,
-        ref=np.c_[lock_f, lock_c],
-    )  # fmt: skip
-    vetoed = ~allowed[lock_f, lock_c]
-    veto_f, veto_c = lock_f[vetoed], lock_c[vetoed]
-    n_vetoes = len(veto_f)
-    blocks.add(
-        RowKind.VETO, rows=np.arange(n_vetoes), cols=pair_of[veto_f, veto_c],
-        vals=np.ones(n_vetoes), n_rows=n_vetoes, lb=-np.inf, ub=np.zeros(n_vetoes),
-        ref=np.c_[veto_f, veto_c],
-    )  # fmt: skip
-
-    # Intake limit per city and batch.
-    city_index = {str(name): i for i, name in enumerate(instance.city_names)}
-    unknown = sorted(set(options.intake_limit) - set(city_index))
-    if unknown:
-        raise ValueError(f"intake_limit names cities not in the batch: {unknown}")
-    limit_city = np.array([city_index[c] for c in options.intake_limit], dtype=np.int64)
-    limit = np.array(list(options.intake_limit.values()), dtype=np.float64)
-    limit_row = np.full(n_c, -1, dtype=np.int64)
-    limit_row[limit_city] = np.arange(len(limit_city))
-    in_limited = limit_row[pair_city] >= 0
-    blocks.add(
-        RowKind.INTAKE, rows=limit_row[pair_city[in_limited]],
-        cols=np.flatnonzero(in_limited), vals=np.ones(int(in_limited.sum())),
-        n_rows=len(limit_city), lb=-np.inf, ub=limit,
-        ref=np.c_[limit_city, np.full(len(limit_city), -1)],
-    )  # fmt: skip
-
-    # Fairness: (1 - s) * relocated_in_group - s * relocated_outside >= 0.
-    for g, group in enumerate(options.fairness):
-        in_group = np.asarray(group.mask, dtype=bool)[pair_family]
-        share = float(group.min_share)
-        blocks.add(
-            RowKind.FAIRNESS, rows=np.zeros(n_pairs, dtype=np.int64), cols=np.arange(n_pairs),
-            vals=np.where(in_group, 1.0 - share, -share), n_rows=1, lb=np.zeros(1),
-            ub=np.inf, ref=np.array([[g, -1]]),
-        )  # fmt: skip
-
-    matrix, row_lb, row_ub, row_kind, row_ref = blocks.stack()
     return Formulation(
-        pair_family=pair_family,
-        pair_city=pair_city,
-        edge_index=edge_index,
+        allowed=var.allowed,
+        pair_family=var.pair_family,
+        pair_city=var.pair_city,
+        pair_of=var.pair_of,
+        edge_index=var.edge_index,
         objective=objective,
         matrix=matrix,
         row_lb=row_lb,
@@ -281,8 +179,173 @@ def build_formulation(instance: Instance, options: PlanOptions | None = None) ->
     )
 
 
+def _variables(instance: Instance, allowed: np.ndarray) -> VariableLayout:
+    """x for every allowed pair, and for a locked pair even when vetoed (so the VETO row
+    can contradict the lock); y for every scored edge whose city the family may go to."""
+    locked = np.flatnonzero(instance.locked_city != NO_CITY)
+    has_var = allowed.copy()
+    has_var[locked, instance.locked_city[locked]] = True
+    pair_family, pair_city = np.nonzero(has_var)
+    pair_of = np.full(has_var.shape, -1, dtype=np.int64)
+    pair_of[pair_family, pair_city] = np.arange(len(pair_family))
+    edge_index = np.flatnonzero(allowed[instance.edge_family, instance.edge_city])
+    return VariableLayout(allowed, pair_family, pair_city, pair_of, edge_index)
+
+
+@dataclass(frozen=True, eq=False)
+class _Rows:
+    """One family of rows in COO form: entry k adds ``val[k]`` at (``row[k]``,
+    ``col[k]``); row i reads ``lb[i] <= A_i · z <= ub[i]`` and constrains ``ref[i]``."""
+
+    row: np.ndarray
+    col: np.ndarray
+    val: np.ndarray
+    n_rows: int
+    lb: np.ndarray | float
+    ub: np.ndarray | float
+    ref: np.ndarray
+
+
+def _one_city_per_family(instance: Instance, var: VariableLayout) -> _Rows:
+    """For every family f:  Σ_c x[f, c] ≤ 1.
+
+    Members follow their family through the LINK rows, so a family is never split."""
+    n_f, n_pairs = instance.n_families, var.n_pairs
+    return _Rows(
+        row=var.pair_family, col=np.arange(n_pairs), val=np.ones(n_pairs), n_rows=n_f,
+        lb=-np.inf, ub=np.ones(n_f), ref=np.c_[np.arange(n_f), np.full(n_f, -1)],
+    )  # fmt: skip
+
+
+def _capacity_per_city_and_resource(instance: Instance, var: VariableLayout) -> _Rows:
+    """For every city c and limited resource r:  Σ_f use[f, r] · x[f, c] ≤ cap[c, r].
+
+    An unlimited cell (``inf``) has no row; a capacity of 0 keeps its row (none)."""
+    cap_city, cap_res = np.nonzero(np.isfinite(instance.capacity))
+    cap_row = np.full(instance.capacity.shape, -1, dtype=np.int64)
+    cap_row[cap_city, cap_res] = np.arange(len(cap_city))
+    entry_pair, entry_res = np.nonzero(instance.use[var.pair_family] > 0)
+    entry_row = cap_row[var.pair_city[entry_pair], entry_res]
+    keep = entry_row >= 0
+    return _Rows(
+        row=entry_row[keep], col=entry_pair[keep],
+        val=instance.use[var.pair_family[entry_pair[keep]], entry_res[keep]].astype(np.float64),
+        n_rows=len(cap_city), lb=-np.inf, ub=instance.capacity[cap_city, cap_res],
+        ref=np.c_[cap_city, cap_res],
+    )  # fmt: skip
+
+
+def _jobs_only_where_the_family_goes(instance: Instance, var: VariableLayout) -> _Rows:
+    """For every member m and city c where m has a scored vacancy:
+    Σ_{v in c} y[m, v] ≤ x[family(m), c].
+
+    A member works only in the family's city and, as the family has at most one city,
+    in at most one vacancy."""
+    members = instance.edge_member[var.edge_index]
+    cities = instance.edge_city[var.edge_index]
+    n_c = instance.n_cities
+    link_keys, link_row = np.unique(members * n_c + cities, return_inverse=True)
+    link_member, link_city = np.divmod(link_keys, n_c)
+    link_pair = var.pair_of[instance.member_family[link_member], link_city]
+    n_links = len(link_keys)
+    return _Rows(
+        row=np.concatenate([link_row, np.arange(n_links)]),
+        col=np.concatenate([var.y, link_pair]),
+        val=np.concatenate([np.ones(var.n_edges), -np.ones(n_links)]),
+        n_rows=n_links, lb=-np.inf, ub=np.zeros(n_links), ref=np.c_[link_member, link_city],
+    )  # fmt: skip
+
+
+def _positions_per_vacancy(instance: Instance, var: VariableLayout) -> _Rows:
+    """For every vacancy v with a candidate:  Σ_m y[m, v] ≤ positions[v]."""
+    vacancies = instance.edge_vacancy[var.edge_index]
+    used_vacancies, pos_row = np.unique(vacancies, return_inverse=True)
+    return _Rows(
+        row=pos_row, col=var.y, val=np.ones(var.n_edges), n_rows=len(used_vacancies),
+        lb=-np.inf, ub=instance.positions[used_vacancies].astype(np.float64),
+        ref=np.c_[used_vacancies, np.full(len(used_vacancies), -1)],
+    )  # fmt: skip
+
+
+def _staff_locks(instance: Instance, var: VariableLayout) -> _Rows:
+    """For every family f that staff locked to city lock(f):  x[f, lock(f)] ≥ 1."""
+    lock_f = np.flatnonzero(instance.locked_city != NO_CITY)
+    lock_c = instance.locked_city[lock_f]
+    n_locks = len(lock_f)
+    return _Rows(
+        row=np.arange(n_locks), col=var.pair_of[lock_f, lock_c], val=np.ones(n_locks),
+        n_rows=n_locks, lb=np.ones(n_locks), ub=np.inf, ref=np.c_[lock_f, lock_c],
+    )  # fmt: skip
+
+
+def _vetoes_against_locks(instance: Instance, var: VariableLayout) -> _Rows:
+    """For every locked family f whose locked city is vetoed:  x[f, lock(f)] ≤ 0.
+
+    Other vetoes need no row (their pairs have no variable); this one states the
+    contradiction with the lock, so the conflict report can name it."""
+    lock_f = np.flatnonzero(instance.locked_city != NO_CITY)
+    lock_c = instance.locked_city[lock_f]
+    vetoed = ~var.allowed[lock_f, lock_c]
+    veto_f, veto_c = lock_f[vetoed], lock_c[vetoed]
+    n_vetoes = len(veto_f)
+    return _Rows(
+        row=np.arange(n_vetoes), col=var.pair_of[veto_f, veto_c], val=np.ones(n_vetoes),
+        n_rows=n_vetoes, lb=-np.inf, ub=np.zeros(n_vetoes), ref=np.c_[veto_f, veto_c],
+    )  # fmt: skip
+
+
+def _intake_per_city(instance: Instance, options: PlanOptions, var: VariableLayout) -> _Rows:
+    """For every city c with an intake limit:  Σ_f x[f, c] ≤ limit[c] (families per batch)."""
+    city_index = {str(name): i for i, name in enumerate(instance.city_names)}
+    unknown = sorted(set(options.intake_limit) - set(city_index))
+    if unknown:
+        raise ValueError(f"intake_limit names cities not in the batch: {unknown}")
+    limit_city = np.array([city_index[c] for c in options.intake_limit], dtype=np.int64)
+    limit = np.array(list(options.intake_limit.values()), dtype=np.float64)
+    limit_row = np.full(instance.n_cities, -1, dtype=np.int64)
+    limit_row[limit_city] = np.arange(len(limit_city))
+    in_limited = limit_row[var.pair_city] >= 0
+    return _Rows(
+        row=limit_row[var.pair_city[in_limited]], col=np.flatnonzero(in_limited),
+        val=np.ones(int(in_limited.sum())), n_rows=len(limit_city), lb=-np.inf, ub=limit,
+        ref=np.c_[limit_city, np.full(len(limit_city), -1)],
+    )  # fmt: skip
+
+
+def _minimum_group_shares(instance: Instance, options: PlanOptions, var: VariableLayout) -> _Rows:
+    """For every group g with minimum share s_g:  Σ_{f in g} Σ_c x[f, c] ≥ s_g · Σ_f Σ_c x[f, c],
+
+    written as  Σ_p ((1 - s_g) · [f_p in g] - s_g · [f_p not in g]) · x[p] ≥ 0."""
+    n_groups, n_pairs = len(options.fairness), var.n_pairs
+    share = np.array([float(group.min_share) for group in options.fairness])[:, None]
+    masks = [np.asarray(group.mask, dtype=bool) for group in options.fairness]
+    in_group = np.array(masks, dtype=bool).reshape(n_groups, instance.n_families)
+    in_group = in_group[:, var.pair_family]
+    return _Rows(
+        row=np.repeat(np.arange(n_groups), n_pairs), col=np.tile(np.arange(n_pairs), n_groups),
+        val=np.where(in_group, 1.0 - share, -share).ravel(), n_rows=n_groups,
+        lb=np.zeros(n_groups), ub=np.inf, ref=np.c_[np.arange(n_groups), np.full(n_groups, -1)],
+    )  # fmt: skip
+
+
+def _objective(instance: Instance, options: PlanOptions, var: VariableLayout) -> np.ndarray:
+    """maximise  Σ_p value[p] · x[p] + Σ_e gain[e] · y[e],  where
+
+        value[p] = placement_values[f_p, c_p]   (see :func:`placement_values`)
+        gain[e]  = score[e] - position_price[v_e]
+
+    and ``score[e]`` is the success probability of member m_e in vacancy v_e: each
+    expected job counts one point, whoever takes it."""
+    edge_value = instance.edge_score[var.edge_index]
+    if options.position_price is not None:
+        price = np.asarray(options.position_price)
+        edge_value = edge_value - price[instance.edge_vacancy[var.edge_index]]
+    pair_value = placement_values(instance, options)[var.pair_family, var.pair_city]
+    return np.concatenate([pair_value, edge_value])
+
+
 class _RowBlocks:
-    """Collects blocks of rows in COO form and stacks them into one CSR matrix."""
+    """Collects families of rows and stacks them into one CSR matrix."""
 
     def __init__(self, n_vars: int) -> None:
         self.n_vars = n_vars
@@ -295,17 +358,18 @@ class _RowBlocks:
         self.kind: list[np.ndarray] = []
         self.ref: list[np.ndarray] = []
 
-    def add(self, kind, *, rows, cols, vals, n_rows, lb, ub, ref) -> None:
-        self.rows.append(np.asarray(rows, dtype=np.int64) + self.n_rows)
-        self.cols.append(np.asarray(cols, dtype=np.int64))
-        self.vals.append(np.asarray(vals, dtype=np.float64))
-        self.lb.append(np.broadcast_to(np.asarray(lb, dtype=np.float64), (n_rows,)))
-        self.ub.append(np.broadcast_to(np.asarray(ub, dtype=np.float64), (n_rows,)))
+    def add(self, kind: RowKind, block: _Rows) -> None:
+        n_rows = block.n_rows
+        self.rows.append(np.asarray(block.row, dtype=np.int64) + self.n_rows)
+        self.cols.append(np.asarray(block.col, dtype=np.int64))
+        self.vals.append(np.asarray(block.val, dtype=np.float64))
+        self.lb.append(np.broadcast_to(np.asarray(block.lb, dtype=np.float64), (n_rows,)))
+        self.ub.append(np.broadcast_to(np.asarray(block.ub, dtype=np.float64), (n_rows,)))
         self.kind.append(np.full(n_rows, int(kind), dtype=np.int8))
-        self.ref.append(np.asarray(ref, dtype=np.int64).reshape(n_rows, 2))
+        self.ref.append(np.asarray(block.ref, dtype=np.int64).reshape(n_rows, 2))
         self.n_rows += n_rows
 
-    def stack(self):
+    def stack(self) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         matrix = sp.csr_matrix(
             (np.concatenate(self.vals), (np.concatenate(self.rows), np.concatenate(self.cols))),
             shape=(self.n_rows, self.n_vars),

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._formulation import Formulation, PlanOptions, allowed_pairs, pair_values
+from ._formulation import Formulation, allowed_pairs, placement_values_with_best_jobs
 from ._instance import NO_CITY, Instance
+from ._options import PlanOptions
 
 
 def place_families(
@@ -53,56 +54,10 @@ def assign_jobs(instance: Instance, family_city: np.ndarray) -> np.ndarray:
     return member_vacancy
 
 
-def plan_vector(
-    form: Formulation, instance: Instance, family_city: np.ndarray, member_vacancy: np.ndarray
-) -> np.ndarray:
-    """A plan as the formulation's 0-1 variable vector (for hints and objective values)."""
-    z = np.zeros(form.n_vars, dtype=np.int64)
-    z[: form.n_pairs] = family_city[form.pair_family] == form.pair_city
-    edges = form.edge_index
-    z[form.n_pairs :] = member_vacancy[instance.edge_member[edges]] == instance.edge_vacancy[edges]
-    return z
-
-
-def plan_from_vector(
-    form: Formulation, instance: Instance, z: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """(family_city, member_vacancy) of a 0-1 variable vector (inverse of plan_vector)."""
-    x, y = z[: form.n_pairs].astype(bool), z[form.n_pairs : form.n_vars].astype(bool)
-    family_city = np.full(instance.n_families, NO_CITY, dtype=np.int64)
-    family_city[form.pair_family[x]] = form.pair_city[x]
-    member_vacancy = np.full(instance.n_members, -1, dtype=np.int64)
-    edges = form.edge_index[y]
-    member_vacancy[instance.edge_member[edges]] = instance.edge_vacancy[edges]
-    return family_city, member_vacancy
-
-
-def expected_success(form: Formulation, instance: Instance, z: np.ndarray) -> float:
-    """Sum of the predicted success the plan ``z`` realises (scores only, no weights)."""
-    x, y = z[: form.n_pairs].astype(bool), z[form.n_pairs : form.n_vars].astype(bool)
-    by_city = instance.family_city_score[form.pair_family[x], form.pair_city[x]].sum()
-    return float(by_city + instance.edge_score[form.edge_index[y]].sum())
-
-
-def city_values(instance: Instance, options: PlanOptions) -> np.ndarray:
-    """(F, C) the most a family could bring to each city: its pair value plus, for each
-    working member, the best vacancy score there (competition for positions aside)."""
-    value = pair_values(instance, options)
-    if len(instance.edge_member):
-        n_c = instance.n_cities
-        best = np.zeros(instance.n_members * n_c)
-        np.maximum.at(best, instance.edge_member * n_c + instance.edge_city, instance.edge_score)
-        per_member = best.reshape(instance.n_members, n_c)
-        jobs = np.zeros_like(value)
-        np.add.at(jobs, instance.member_family, per_member)
-        value = value + jobs
-    return value
-
-
 def best_value_first(instance: Instance, options: PlanOptions) -> tuple[np.ndarray, np.ndarray]:
     """A plan without any LP: families with the most to gain first, each to its most
     valuable city with room; then jobs by score."""
-    value = city_values(instance, options)
+    value = placement_values_with_best_jobs(instance, options)
     order = np.argsort(-value.max(axis=1), kind="stable")
     family_city = place_families(instance, options, order, value)
     return family_city, assign_jobs(instance, family_city)

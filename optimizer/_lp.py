@@ -10,8 +10,9 @@ from typing import Literal
 import numpy as np
 from ortools.linear_solver.python import model_builder_helper as mbh
 
-from ._formulation import Formulation, PlanOptions, RowKind, build_formulation
+from ._formulation import Formulation, RowKind, build_formulation
 from ._instance import Instance
+from ._options import PlanOptions
 
 SEAT_NUDGE = 1e-3
 """Capacity rows are relaxed by this much before solving. At a degenerate vertex a
@@ -45,10 +46,6 @@ class Relaxation:
     values: np.ndarray
     solve_seconds: float
 
-    @property
-    def solved(self) -> bool:
-        return self.status == "optimal"
-
 
 def relax(
     instance: Instance,
@@ -59,6 +56,8 @@ def relax(
 ) -> Relaxation:
     """Solve the LP relaxation; read its bound, capacity duals and fractional plan."""
     options = options or PlanOptions()
+
+    # Data: the plan's sparse program, capacity rows nudged by SEAT_NUDGE.
     form = formulation if formulation is not None else build_formulation(instance, options)
     if method == "auto":
         method = "glop" if form.n_vars <= GLOP_UP_TO else "pdlp"
@@ -66,12 +65,17 @@ def relax(
     row_ub = form.row_ub.copy()
     capacity_rows = form.rows(RowKind.CAPACITY)
     row_ub[capacity_rows] += SEAT_NUDGE
+
+    # Variables, constraints and objective in one go:
+    # maximise objective @ z  s.t.  row_lb <= A z <= row_ub,  0 <= z <= 1.
     model = mbh.ModelBuilderHelper()
     model.fill_model_from_sparse_data(
         np.zeros(form.n_vars), np.ones(form.n_vars), form.objective, form.row_lb, row_ub,
         form.matrix,
     )  # fmt: skip
     model.set_maximize(True)
+
+    # Solve.
     solver = mbh.ModelSolverHelper(method)
     if method == "pdlp":
         solver.set_solver_specific_parameters(
@@ -81,6 +85,8 @@ def relax(
     if time_limit is not None:
         solver.set_time_limit_in_seconds(float(time_limit))
     solver.solve(model)
+
+    # Read the solution: fractional plan, objective, proven bound, duals as prices.
     status = solver.status().name.lower()
     shadow = np.zeros(instance.capacity.shape)
     position_price = np.zeros(len(instance.vacancy_ids))

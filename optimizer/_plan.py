@@ -9,23 +9,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ._cpsat import (
-    PlanModel,
-    Progress,
-    Solution,
-    SolveParams,
-    build_model,
-    is_feasible,
-    restrict,
-    set_hint,
-    solution_of_vector,
-    solve,
-)
+from ._cpsat import PlanModel, Progress, SolveParams, build_model, restrict, set_hint, solve
 from ._explain import Explanation, describe_conflicts, explain
-from ._formulation import PlanOptions
-from ._greedy import best_value_first, plan_vector, round_relaxation
+from ._greedy import best_value_first, round_relaxation
 from ._instance import NO_CITY, Instance
 from ._lp import Relaxation, relax
+from ._options import PlanOptions
+from ._plan_vector import is_feasible, plan_vector
+from ._solution import Solution, relative_gap, solution_of_vector
 
 MINIMISE_CORE_UP_TO = 16
 """Conflict sets up to this size are shrunk until every line in them is needed."""
@@ -85,7 +76,7 @@ def make_plan(
                 hint = best_jobs(model, hint, replace(params, time_limit=max(budget, 1.0)))
                 model = lp_neighbourhood(model, lp.values, hint)
             found = float(formulation.objective @ hint)
-            report(Progress(found, lp_bound, abs(lp_bound - found) / max(1.0, abs(found)), 0.0))
+            report(Progress(found, lp_bound, relative_gap(found, lp_bound), 0.0))
             set_hint(model, hint)
     if hint is None:
         hint = plan_vector(formulation, instance, *best_value_first(instance, options))

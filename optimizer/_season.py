@@ -17,11 +17,12 @@ from typing import Literal
 import numpy as np
 
 from ._baselines import first_come_first_served
-from ._cpsat import Solution, SolveParams
-from ._formulation import PlanOptions
+from ._cpsat import SolveParams
 from ._instance import NO_CITY, Instance
 from ._lp import relax
+from ._options import PlanOptions
 from ._plan import make_plan
+from ._solution import Solution
 
 Method = Literal["greedy", "myopic", "dynamic"]
 
