@@ -6,7 +6,7 @@ from importlib import resources
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -28,13 +28,19 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+def migrations(connection: Connection) -> Config:
+    """Alembic's configuration for our migrations, run on ``connection``."""
+    config = Config()
+    location = resources.files("arraigo.api.db") / "migrations"
+    config.set_main_option("script_location", str(location))
+    config.attributes["connection"] = connection
+    return config
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the database to the latest schema (an empty one is created)."""
-    config = Config()
-    config.set_main_option("script_location", str(resources.files("arraigo.api.db") / "migrations"))
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(migrations(connection), "head")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

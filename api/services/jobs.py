@@ -85,8 +85,14 @@ def recover(sessions: sessionmaker[Session]) -> int:
     return count
 
 
-def _solve_in_child(database_url: str, job_id: int, messages: mp.Queue) -> None:
-    """The child process: load, score, solve, send the plan record."""
+def _solve_in_child(
+    database_url: str, job_id: int, messages: mp.Queue, hold: Any | None = None
+) -> None:
+    """The child process: load, score, solve, send the plan record (after ``hold`` is
+    set, when there is one)."""
+    if hold is not None:
+        messages.put(("progress", {"held": True}))
+        hold.wait()
     try:
         engine = make_engine(database_url)
         with session_factory(engine)() as session:
@@ -107,6 +113,10 @@ class PlanRunner:
         self.database_url = database_url
         self.context = mp.get_context("spawn")  # a clean interpreter: no threads, no locks
         self.processes: dict[int, Any] = {}
+        # An event of ``context``: while it is set to a clear event, solvers wait for it
+        # before they start. Tests use it to keep a job running as long as they need,
+        # where the solve itself is not what they test.
+        self.hold: Any | None = None
         self.cancelled: set[int] = set()
         self.stopping = False
         self.lock = threading.Lock()
@@ -158,7 +168,9 @@ class PlanRunner:
     def _watch(self, job_id: int) -> None:
         messages = self.context.Queue()
         process = self.context.Process(
-            target=_solve_in_child, args=(self.database_url, job_id, messages), daemon=True
+            target=_solve_in_child,
+            args=(self.database_url, job_id, messages, self.hold),
+            daemon=True,
         )
         with self.lock:
             if self.stopping:

@@ -1,7 +1,12 @@
 """A real service on a real database file (SQLite by default; PostgreSQL when
-ARRAIGO_TEST_DATABASE_URL names a server), with one signed-in client per role."""
+ARRAIGO_TEST_DATABASE_URL names a server), with one signed-in client per role.
+
+Speed without shortcuts in what is tested: the schema is migrated once per run into a
+template that each test's database is copied from (migrations themselves are tested in
+test_migrations.py), and passwords are hashed at argon2's lowest cost."""
 
 import os
+import shutil
 import socket
 import time
 import uuid
@@ -14,6 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from arraigo.api.app import create_app
+from arraigo.api.db import make_engine, upgrade
 from arraigo.api.services.users import create_user
 from arraigo.api.settings import Settings
 
@@ -22,30 +28,70 @@ PASSWORD = "contraseña-de-prueba"
 CORPUS = Path(__file__).parents[1] / "data" / "corpus"
 
 
-def _database_url(tmp_path: Path) -> Iterator[str]:
-    server = os.environ.get("ARRAIGO_TEST_DATABASE_URL")
-    if not server:
-        yield f"sqlite:///{tmp_path / 'arraigo.sqlite3'}"
+SERVER = os.environ.get("ARRAIGO_TEST_DATABASE_URL")
+
+
+def settings_for(database_url: str, **options) -> Settings:
+    """The service's settings in tests: plain HTTP cookies, cheapest password hashes."""
+    defaults = {"cookie_secure": False, "password_time_cost": 1, "password_memory_kib": 8}
+    return Settings(database_url=database_url, **(defaults | options))
+
+
+def _migrated(url: str) -> None:
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory) -> Iterator[str]:
+    """A database at the latest schema, made once per run: SQLite file or PostgreSQL
+    database to copy each test's database from."""
+    if not SERVER:
+        path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+        _migrated(f"sqlite:///{path}")
+        yield str(path)
         return
-    # A fresh PostgreSQL database per test, dropped afterwards.
-    name = f"arraigo_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    name = f"arraigo_template_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.rsplit("/", 1)[0] + f"/{name}"
+    _migrated(SERVER.rsplit("/", 1)[0] + f"/{name}")
+    yield name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def fresh_database(folder: Path, template_database: str | None) -> Iterator[str]:
+    """A new database copied from the template, or empty without one (dropped
+    afterwards on PostgreSQL)."""
+    if not SERVER:
+        path = folder / "arraigo.sqlite3"
+        if template_database is not None:
+            shutil.copyfile(template_database, path)
+        yield f"sqlite:///{path}"
+        return
+    name = f"arraigo_test_{uuid.uuid4().hex[:12]}"
+    template = f' TEMPLATE "{template_database}"' if template_database is not None else ""
+    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"{template}'))
+    yield SERVER.rsplit("/", 1)[0] + f"/{name}"
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    yield from _database_url(tmp_path)
+def database_url(tmp_path: Path, template_database: str) -> Iterator[str]:
+    """A fresh database for one test, already at the latest schema."""
+    yield from fresh_database(tmp_path, template_database)
 
 
 @pytest.fixture
 def app(database_url: str):
-    application = create_app(Settings(database_url=database_url, cookie_secure=False))
+    application = create_app(settings_for(database_url))
     with application.state.sessions() as session:
         for role in ROLES:
             create_user(session, role, role, PASSWORD)
@@ -122,3 +168,13 @@ def healthy(url: str, seconds: float) -> bool:
             pass
         time.sleep(0.2)
     return False
+
+
+@pytest.fixture
+def held(app):
+    """Plan jobs of ``app`` stay running (their solver waits) until the test sets this
+    event: for tests of cancelling, killing and following a running job."""
+    runner = app.state.runner
+    runner.hold = runner.context.Event()
+    yield runner.hold
+    runner.hold.set()

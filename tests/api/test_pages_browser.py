@@ -22,10 +22,9 @@ import pytest
 from arraigo.api.app import create_app
 from arraigo.api.db import Placement, PlacementEvent
 from arraigo.api.services.users import create_user
-from arraigo.api.settings import Settings
 from arraigo.data import generate_scenario, write_table
 
-from .conftest import CORPUS, PASSWORD, ROLES, _database_url, free_port
+from .conftest import CORPUS, PASSWORD, ROLES, free_port, fresh_database, settings_for
 
 CHROMIUM = os.environ.get("ARRAIGO_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "pages"
@@ -51,15 +50,16 @@ def server(service) -> str:
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory) -> Iterator:
+def service(tmp_path_factory, template_database) -> Iterator:
     """The real app under uvicorn in a thread. Cookies are Secure (the default): Chromium
     accepts them from http://127.0.0.1, a secure context."""
     import uvicorn
 
     folder = tmp_path_factory.mktemp("pages")
-    urls = _database_url(folder)
+    urls = fresh_database(folder, template_database)
     database_url = next(urls)
-    app = create_app(Settings(database_url=database_url, cache_dir=str(folder / "cache")))
+    settings = settings_for(database_url, cookie_secure=True, cache_dir=str(folder / "cache"))
+    app = create_app(settings)
     with app.state.sessions() as session:
         for role in ROLES:
             create_user(session, role, role, PASSWORD)

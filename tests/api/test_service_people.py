@@ -10,9 +10,8 @@ from sqlalchemy import select
 from arraigo.api.app import create_app
 from arraigo.api.db import MatchResult, PlanJob
 from arraigo.api.services import matching
-from arraigo.api.settings import Settings
 
-from .conftest import Client, upload
+from .conftest import Client, settings_for, upload
 
 
 @pytest.fixture
@@ -131,7 +130,7 @@ def test_matches_follow_changes_to_the_person_and_to_the_vacancies(loaded, tmp_p
 
 def test_a_ranking_is_shared_by_the_workers_of_the_service(loaded, database_url):
     first = loaded.get("/api/v1/people/P3/matches")
-    sibling = create_app(Settings(database_url=database_url, cookie_secure=False))
+    sibling = create_app(settings_for(database_url))
     try:
         with Client(sibling) as other:
             other.sign_in("relocation_staff")

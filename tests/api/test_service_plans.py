@@ -10,10 +10,9 @@ import pytest
 from arraigo.api.app import create_app
 from arraigo.api.db import PlanJob
 from arraigo.api.services.jobs import this_process
-from arraigo.api.settings import Settings
 from arraigo.data import generate_scenario
 
-from .conftest import Client, upload
+from .conftest import Client, settings_for, upload
 
 
 def wait(client, plan_id: int, until=("draft", "failed", "cancelled"), seconds: float = 180):
@@ -82,25 +81,30 @@ def test_lock_veto_reoptimise_then_approve_creates_placements(loaded):
     assert loaded.post(f"/api/v1/plans/{second['id']}/approve").status_code == 409
 
 
-def test_a_cancelled_plan_stops_and_leaves_no_result(app, as_role, tmp_path):
-    staff = as_role("relocation_staff")
-    big = generate_scenario(families=1500, seed=2, vacancies=0).write(tmp_path / "big")
-    assert upload(staff, *big).status_code == 200
+def running_plan(staff) -> int:
+    """A plan whose solver process has started (and waits: see the ``held`` fixture)."""
     plan_id = staff.post("/api/v1/plans", json={"time_limit": 120}).json()["id"]
-    wait(staff, plan_id, until=("running",))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        plan = staff.get(f"/api/v1/plans/{plan_id}").json()
+        if plan["status"] == "running" and plan["progress"].get("held"):
+            return plan_id
+        time.sleep(0.1)
+    raise AssertionError(f"plan {plan_id} did not start: {plan}")
+
+
+def test_a_cancelled_plan_stops_and_leaves_no_result(loaded, held):
+    staff = loaded
+    plan_id = running_plan(staff)
     assert staff.post(f"/api/v1/plans/{plan_id}/cancel").status_code == 200
     plan = wait(staff, plan_id, until=("cancelled", "draft", "failed"), seconds=30)
     assert plan["status"] == "cancelled"
     assert plan["result"] is None
 
 
-def test_a_solver_that_dies_mid_solve_leaves_a_failed_job_and_no_plan(app, as_role, tmp_path):
-    staff = as_role("relocation_staff")
-    big = generate_scenario(families=1500, seed=3, vacancies=0).write(tmp_path / "big")
-    assert upload(staff, *big).status_code == 200
-    plan_id = staff.post("/api/v1/plans", json={"time_limit": 120}).json()["id"]
-    wait(staff, plan_id, until=("running",))
-    time.sleep(1.0)
+def test_a_solver_that_dies_mid_solve_leaves_a_failed_job_and_no_plan(app, loaded, held):
+    staff = loaded
+    plan_id = running_plan(staff)
     app.state.runner.kill(plan_id)
     plan = wait(staff, plan_id, until=("failed", "draft"), seconds=30)
     assert plan["status"] == "failed"
@@ -113,7 +117,7 @@ def test_a_restart_marks_unfinished_jobs_failed_visibly(app, database_url, as_ro
     with app.state.sessions() as session:
         session.add(PlanJob(created_by="relocation_staff", status="running", params={}))
         session.commit()
-    restarted = create_app(Settings(database_url=database_url, cookie_secure=False))
+    restarted = create_app(settings_for(database_url))
     with restarted.state.sessions() as session:
         job = session.query(PlanJob).one()
         assert job.status == "failed"
@@ -123,17 +127,12 @@ def test_a_restart_marks_unfinished_jobs_failed_visibly(app, database_url, as_ro
     assert plans[0]["status"] == "failed"
 
 
-def test_a_plan_started_in_one_worker_is_cancelled_through_another(
-    app, database_url, as_role, tmp_path
-):
-    staff = as_role("relocation_staff")
-    big = generate_scenario(families=1500, seed=4, vacancies=0).write(tmp_path / "big")
-    assert upload(staff, *big).status_code == 200
-    plan_id = staff.post("/api/v1/plans", json={"time_limit": 120}).json()["id"]
-    wait(staff, plan_id, until=("running",))
+def test_a_plan_started_in_one_worker_is_cancelled_through_another(database_url, loaded, held):
+    staff = loaded
+    plan_id = running_plan(staff)
     # A second worker process of the same service starts: the running job is not its
     # to fail, and a cancellation asked through it reaches the solver of the first.
-    sibling = create_app(Settings(database_url=database_url, cookie_secure=False))
+    sibling = create_app(settings_for(database_url))
     try:
         with Client(sibling) as other:
             other.sign_in("relocation_staff")
@@ -165,7 +164,7 @@ def test_a_start_fails_the_jobs_of_stopped_processes_only(app, database_url):
         for name, owner in owners.items():
             session.add(PlanJob(created_by=name, status="running", params={}, owner=owner))
         session.commit()
-    restarted = create_app(Settings(database_url=database_url, cookie_secure=False))
+    restarted = create_app(settings_for(database_url))
     with restarted.state.sessions() as session:
         status = {job.created_by: job.status for job in session.query(PlanJob)}
     restarted.state.engine.dispose()
