@@ -57,7 +57,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value} es negativo; debe ser 0 o más.",
         "{value} is negative; it must be 0 or more.",
     ),
-    "not_positive": ("{value} debe ser 1 o más.", "{value} must be 1 or more."),
     "choice": (
         "'{value}' no es un valor permitido; use uno de: {allowed}.",
         "'{value}' is not an allowed value; use one of: {allowed}.",

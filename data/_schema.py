@@ -86,11 +86,6 @@ def _number(low: float, high: float) -> Callable[[str], float]:
     return parse
 
 
-def quantity(text: str) -> float:
-    """A capacity or a use: a number of 0 or more."""
-    return _number(0, float("inf"))(text)
-
-
 def _choice(allowed: tuple[str, ...], lower: bool = True) -> Callable[[str], str]:
     def parse(text: str) -> str:
         value = text.lower() if lower else text.upper()
