@@ -7,16 +7,11 @@ data/README.md.
 """
 
 from ._dataset import Dataset
+from ._history import generate_history
 from ._io import kind_of, write_table
 from ._messages import Problem
-from ._reference import read_reference
-from ._scenario import (
-    base_map,
-    generate_history,
-    generate_scenario,
-    reference_destinations,
-    reference_origins,
-)
+from ._reference import base_map, read_reference, reference_destinations, reference_origins
+from ._scenario import generate_scenario
 from ._schema import (
     KINDS,
     LIST_COLUMNS,
