@@ -6,6 +6,7 @@ row and column, and return typed DataFrames only when the input is clean. See
 data/README.md.
 """
 
+from ._cells import isco_codes
 from ._dataset import Dataset
 from ._history import generate_history
 from ._io import kind_of, write_table
@@ -13,16 +14,15 @@ from ._messages import Problem
 from ._reference import base_map, read_reference, reference_destinations, reference_origins
 from ._scenario import generate_scenario
 from ._schema import (
+    KEY_COLUMNS,
     KINDS,
     LIST_COLUMNS,
     PERSONAL_COLUMNS,
-    REQUIRED_COLUMNS,
     DestinationRow,
     FamilyRow,
     OutcomeRow,
     PersonRow,
     VacancyRow,
-    isco_codes,
 )
 from ._summary import city_summary, population_summary
 from ._text import fold
@@ -48,10 +48,10 @@ __all__ = [
     "DOCUMENTS",
     "EDUCATION_LEVELS",
     "HEALTH_NEEDS",
+    "KEY_COLUMNS",
     "KINDS",
     "LIST_COLUMNS",
     "PERSONAL_COLUMNS",
-    "REQUIRED_COLUMNS",
     "SCHOOL_LEVELS",
     "STANDARD_RESOURCES",
     "WORKING_AGE",

@@ -5,7 +5,7 @@ import difflib
 from collections.abc import Iterable
 
 from ._messages import Problem
-from ._schema import ID_COLUMNS, Kind
+from ._schema import KEY_COLUMNS, Kind
 from ._table_check import ROW, CheckedTable
 from ._text import fold
 from ._vocab import CAP_PREFIX, USE_PREFIX, WORKING_AGE
@@ -22,7 +22,7 @@ def _unknown_city(name: str, row: int, column: str, city: str, known: Iterable[s
 
 
 def _duplicates(table: CheckedTable) -> list[Problem]:
-    frame, column = table.frame, ID_COLUMNS[table.kind]
+    frame, column = table.frame, KEY_COLUMNS[table.kind]
     first_row = frame.drop_duplicates(column).set_index(column)[ROW]
     problems = []
     for _, row in frame[frame[column].duplicated()].iterrows():
@@ -189,7 +189,7 @@ def _check_outcomes(outcomes: CheckedTable, others: dict[Kind, CheckedTable]) ->
 def check_across(tables: dict[Kind, CheckedTable]) -> list[Problem]:
     """Checks between files, on the rows that passed their own checks."""
     ok = {k: t for k, t in tables.items() if t.frame is not None}
-    problems = [p for k, t in ok.items() if k in ID_COLUMNS for p in _duplicates(t)]
+    problems = [p for k, t in ok.items() if k in KEY_COLUMNS for p in _duplicates(t)]
     if "outcomes" in ok:
         problems += _check_outcomes(ok["outcomes"], ok)
     # In the minimal form people have no family_id, and there is nothing to check.

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ._io import TableReadError, read_raw
 from ._messages import MESSAGES, Problem
-from ._schema import MINIMAL_COLUMNS, REQUIRED_COLUMNS, ROW_MODELS, Kind
+from ._schema import MINIMAL_ROW_MODELS, ROW_MODELS, Kind, required_columns
 from ._vocab import CAP_PREFIX, USE_PREFIX
 
 # A row's number as the user sees it in a spreadsheet (header = row 1).
@@ -40,11 +40,10 @@ def _dynamic_prefix(kind: Kind) -> str | None:
 
 
 def _check_columns(
-    header: list[str], kind: Kind, name: str, minimal: bool
+    header: list[str], kind: Kind, model: type[BaseModel], name: str
 ) -> tuple[list[Problem], list[str]]:
     problems: list[Problem] = []
-    required = (MINIMAL_COLUMNS if minimal else REQUIRED_COLUMNS)[kind]
-    known = set(ROW_MODELS[kind].model_fields)
+    known = set(model.model_fields)
     prefix = _dynamic_prefix(kind)
     seen: set[str] = set()
     for column in header:
@@ -53,7 +52,7 @@ def _check_columns(
                 Problem(name, 1, column, "column_duplicate", context={"column": column})
             )
         seen.add(column)
-    for column in required:
+    for column in required_columns(model):
         if column not in seen:
             problems.append(Problem(name, 1, column, "column_missing", context={"column": column}))
     dynamic = [
@@ -76,9 +75,8 @@ def _problem_from_error(name: str, row: int, error: dict) -> Problem:
 
 
 def _check_rows(
-    raw: pd.DataFrame, header: list[str], kind: Kind, name: str
+    raw: pd.DataFrame, header: list[str], model: type[BaseModel], name: str
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    model = ROW_MODELS[kind]
     fields = [c for c in dict.fromkeys(header) if c in model.model_fields]
     positions = [header.index(c) for c in fields]
     problems: list[Problem] = []
@@ -126,10 +124,11 @@ def check_table(path: Path, kind: Kind, minimal: bool = False) -> CheckedTable:
         return CheckedTable(kind, name, None, [exc.problem])
     if raw.empty:
         return CheckedTable(kind, name, None, [Problem(name, 0, "", "file_empty")])
-    problems, dynamic = _check_columns(header, kind, name, minimal)
+    model = (MINIMAL_ROW_MODELS if minimal else ROW_MODELS)[kind]
+    problems, dynamic = _check_columns(header, kind, model, name)
     if any(p.code in ("column_missing", "column_duplicate") for p in problems):
         return CheckedTable(kind, name, None, problems)
-    frame, row_problems = _check_rows(raw, header, kind, name)
+    frame, row_problems = _check_rows(raw, header, model, name)
     quantities, quantity_problems = _check_quantities(raw, header, dynamic, name)
     frame = frame.merge(quantities, on=ROW, how="left")
     named = raw.set_axis(header, axis=1).loc[:, ~pd.Index(header).duplicated()]

@@ -16,7 +16,7 @@ from ._cross_check import check_across
 from ._dataset import Dataset
 from ._io import SUFFIXES, kind_of, to_text_frame
 from ._messages import Problem
-from ._schema import ID_COLUMNS, KINDS, Kind
+from ._schema import KEY_COLUMNS, KINDS, Kind
 from ._table_check import ROW, CheckedTable, check_table
 
 
@@ -98,7 +98,7 @@ def _with_stored(table: CheckedTable, stored: pd.DataFrame | None) -> CheckedTab
     """A file's table followed by the stored records its rows do not replace."""
     if stored is None or table.frame is None:
         return table
-    key = ID_COLUMNS[table.kind]
+    key = KEY_COLUMNS[table.kind]
     kept = _stored_table(table.kind, stored[~stored[key].astype(str).isin(table.values(key))])
     frame = pd.concat([table.frame, kept.frame], ignore_index=True)
     raw = pd.concat([table.raw, kept.raw], ignore_index=True)
@@ -122,7 +122,7 @@ def validate_against(
     for kind in KINDS:
         saved = getattr(stored, kind)
         if kind in uploaded:
-            tables[kind] = _with_stored(uploaded[kind], saved if kind in ID_COLUMNS else None)
+            tables[kind] = _with_stored(uploaded[kind], saved if kind in KEY_COLUMNS else None)
         elif saved is not None and len(saved):
             tables[kind] = _stored_table(kind, saved)
     for problem in check_across(tables):
