@@ -15,7 +15,6 @@ from ._reference import base_map, read_reference, reference_destinations, refere
 from ._scenario import generate_scenario
 from ._schema import (
     KEY_COLUMNS,
-    KINDS,
     LIST_COLUMNS,
     PERSONAL_COLUMNS,
     DestinationRow,
@@ -37,6 +36,7 @@ from ._vocab import (
     DOCUMENTS,
     EDUCATION_LEVELS,
     HEALTH_NEEDS,
+    KINDS,
     SCHOOL_LEVELS,
     STANDARD_RESOURCES,
     WORKING_AGE,

@@ -5,10 +5,10 @@ import difflib
 from collections.abc import Iterable
 
 from ._messages import Problem
-from ._schema import KEY_COLUMNS, Kind
+from ._schema import KEY_COLUMNS
 from ._table_check import ROW, CheckedTable
 from ._text import fold
-from ._vocab import CAP_PREFIX, USE_PREFIX, WORKING_AGE
+from ._vocab import ADULT_AGE, CAP_PREFIX, USE_PREFIX, Kind
 
 
 def _unknown_city(name: str, row: int, column: str, city: str, known: Iterable[str]) -> Problem:
@@ -55,7 +55,7 @@ def _check_families(people: CheckedTable, families: CheckedTable) -> list[Proble
             )
         )
     members = people.values("family_id")
-    adults = set(pf.loc[pf["age"] >= WORKING_AGE[0], "family_id"])
+    adults = set(pf.loc[pf["age"] >= ADULT_AGE, "family_id"])
     for _, row in ff.drop_duplicates("family_id").iterrows():
         family = row["family_id"]
         if family not in members:
@@ -76,7 +76,7 @@ def _check_families(people: CheckedTable, families: CheckedTable) -> list[Proble
                     "family_id",
                     "family_without_adult",
                     "warning",
-                    context={"value": family},
+                    context={"value": family, "adult_age": ADULT_AGE},
                 )
             )
     return problems

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ._reference import reference_destinations, reference_origins, trades
-from ._vocab import EDUCATION_LEVELS
+from ._vocab import ADULT_AGE, EDUCATION_LEVELS
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ class _People:
         lang = _pick(rng, choices) if choices else languages[0]
         if lang not in _EXPERIENCE:
             lang = "es"
-        if age < 18:
+        if age < ADULT_AGE:
             if rng.random() < 0.7:
                 return "", 0.0, None
             return self._phrase("labourer", lang), 1.0, "labourer"
@@ -177,7 +177,7 @@ class _People:
             needs.append("chronic")
         if rng.random() < 0.03:
             needs.append("disability")
-        if sex == "F" and 18 <= age <= 42 and rng.random() < 0.08:
+        if sex == "F" and ADULT_AGE <= age <= 42 and rng.random() < 0.08:
             needs.append("pregnancy")
         if age >= 12 and rng.random() < 0.05:
             needs.append("mental_health")
@@ -193,12 +193,12 @@ class _People:
                 docs.append("tvrh")
                 if rng.random() < 0.85:
                     docs.append("curp")
-        if age >= 18 and "curp" in docs and rng.random() < 0.35:
+        if age >= ADULT_AGE and "curp" in docs and rng.random() < 0.35:
             docs.append("rfc")
         return tuple(docs)
 
     def _education(self, age: int) -> str:
-        if age >= 18:
+        if age >= ADULT_AGE:
             return EDUCATION_LEVELS[self.rng.choice(7, p=_ADULT_EDUCATION)]
         if age < 7:
             return "none"
@@ -226,7 +226,7 @@ class _People:
             if trade is not None:
                 self.trade_isco[person_id] = self.isco_of[trade]
             phone = ""
-            if age >= 18 and rng.random() < 0.8:
+            if age >= ADULT_AGE and rng.random() < 0.8:
                 number = rng.integers(1_000_000, 9_999_999)
                 phone = (
                     f"+52 {_AREA_CODES[origin_city]} {number // 10_000:03d} {number % 10_000:04d}"
@@ -253,18 +253,18 @@ class _People:
 def _members(rng: np.random.Generator, shape: str) -> list[tuple[int, str]]:
     """Ages and sexes of a family of the given shape."""
 
-    def adult(low: int = 18, high: int = 55) -> int:
+    def adult(low: int = ADULT_AGE, high: int = 55) -> int:
         return int(rng.integers(low, high + 1))
 
     def children(n: int, parent_age: int) -> list[tuple[int, str]]:
-        oldest = max(0, min(17, parent_age - 17))
+        oldest = max(0, min(ADULT_AGE - 1, parent_age - 17))
         return [(int(rng.integers(0, oldest + 1)), "FM"[rng.integers(2)]) for _ in range(n)]
 
     sex = "FM"[rng.integers(2)] if rng.random() > 0.01 else "X"
     if shape == "single":
-        return [(adult(18, 60), "M" if rng.random() < 0.62 else sex)]
+        return [(adult(ADULT_AGE, 60), "M" if rng.random() < 0.62 else sex)]
     head = adult(19, 50)
-    partner = max(18, head + int(rng.integers(-5, 6)))
+    partner = max(ADULT_AGE, head + int(rng.integers(-5, 6)))
     if shape == "couple":
         return [(head, "M"), (partner, "F")]
     kids = 1 + int(rng.poisson(1.4))

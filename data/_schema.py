@@ -6,7 +6,7 @@ A field without a default is a column the file must have; whether its cells may 
 blank is its type's (``_cells``).
 """
 
-from typing import Annotated, Final, Literal, get_origin
+from typing import Annotated, Final, get_origin
 
 from pydantic import BaseModel, ConfigDict, create_model, model_validator
 from pydantic.fields import FieldInfo
@@ -37,9 +37,7 @@ from ._cells import (
     Years,
     fail,
 )
-
-Kind = Literal["people", "families", "destinations", "vacancies", "outcomes"]
-KINDS: Final[tuple[Kind, ...]] = ("people", "families", "destinations", "vacancies", "outcomes")
+from ._vocab import Kind
 
 # The column that names each record: unique in its file, and how other files refer to it.
 KEY_COLUMNS: Final[dict[Kind, str]] = {

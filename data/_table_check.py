@@ -10,8 +10,8 @@ from pydantic import BaseModel, ValidationError
 
 from ._io import TableReadError, read_raw
 from ._messages import MESSAGES, Problem
-from ._schema import MINIMAL_ROW_MODELS, ROW_MODELS, Kind, required_columns
-from ._vocab import CAP_PREFIX, USE_PREFIX
+from ._schema import MINIMAL_ROW_MODELS, ROW_MODELS, required_columns
+from ._vocab import CAP_PREFIX, USE_PREFIX, Kind
 
 # A row's number as the user sees it in a spreadsheet (header = row 1).
 ROW = "_row"

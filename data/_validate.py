@@ -16,8 +16,9 @@ from ._cross_check import check_across
 from ._dataset import Dataset
 from ._io import SUFFIXES, kind_of, to_text_frame
 from ._messages import Problem
-from ._schema import KEY_COLUMNS, KINDS, Kind
+from ._schema import KEY_COLUMNS
 from ._table_check import ROW, CheckedTable, check_table
+from ._vocab import KINDS, Kind
 
 
 class DataValidationError(Exception):
