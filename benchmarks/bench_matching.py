@@ -228,13 +228,10 @@ def run_languages() -> None:
     lexicon was extended with words seen in these phrases, so the ht rows are
     optimistic for unseen Creole.
     """
-    import importlib.resources
-
+    from arraigo.data import read_reference
     from arraigo.matching import CreoleBridge, Matcher, default_taxonomy
 
-    path = importlib.resources.files("arraigo.data") / "reference" / "trades.csv"
-    with importlib.resources.as_file(path) as local:
-        trades = pd.read_csv(local, dtype=str, keep_default_na=False)
+    trades = read_reference("trades.csv")
     rows = []
     for lang in ("es", "fr", "ht", "en"):
         phrases = trades[["isco", f"skills_{lang}"]].assign(

@@ -6,12 +6,11 @@ row and column, and return typed DataFrames only when the input is clean. See
 data/README.md.
 """
 
-from ._cells import isco_codes
 from ._dataset import Dataset
 from ._history import generate_history
-from ._io import kind_of, write_table
+from ._io import kind_of
 from ._messages import Problem
-from ._reference import base_map, read_reference, reference_destinations, reference_origins
+from ._reference import base_map, read_reference, reference_origins
 from ._scenario import generate_scenario
 from ._schema import (
     KEY_COLUMNS,
@@ -26,35 +25,17 @@ from ._schema import (
 from ._summary import city_summary, population_summary
 from ._text import fold
 from ._use import derive_use
-from ._validate import (
-    DataValidationError,
-    load_dataset,
-    validate_against,
-    validate_paths,
-)
-from ._vocab import (
-    DOCUMENTS,
-    EDUCATION_LEVELS,
-    HEALTH_NEEDS,
-    KINDS,
-    SCHOOL_LEVELS,
-    STANDARD_RESOURCES,
-    WORKING_AGE,
-    resource_label,
-)
+from ._validate import DataValidationError, load_dataset, validate_against, validate_paths
+from ._vocab import DOCUMENTS, EDUCATION_LEVELS, KINDS, resource_label
 from ._workers import working_members
 
 __all__ = [
     "DOCUMENTS",
     "EDUCATION_LEVELS",
-    "HEALTH_NEEDS",
     "KEY_COLUMNS",
     "KINDS",
     "LIST_COLUMNS",
     "PERSONAL_COLUMNS",
-    "SCHOOL_LEVELS",
-    "STANDARD_RESOURCES",
-    "WORKING_AGE",
     "DataValidationError",
     "Dataset",
     "DestinationRow",
@@ -69,16 +50,13 @@ __all__ = [
     "fold",
     "generate_history",
     "generate_scenario",
-    "isco_codes",
     "kind_of",
     "load_dataset",
     "population_summary",
     "read_reference",
-    "reference_destinations",
     "reference_origins",
     "resource_label",
     "validate_against",
     "validate_paths",
     "working_members",
-    "write_table",
 ]

@@ -23,7 +23,8 @@ from arraigo.api._models import Placement, PlacementEvent
 from arraigo.api._security import create_user
 from arraigo.api._settings import Settings
 from arraigo.api.app import create_app
-from arraigo.data import generate_scenario, write_table
+from arraigo.data import generate_scenario
+from arraigo.data._io import write_table
 
 from .conftest import CORPUS, PASSWORD, ROLES, _database_url, free_port
 
