@@ -54,12 +54,17 @@ def _as_written(text: str) -> str:
     return text
 
 
+def _float(text: str, code: str) -> float:
+    """The cell as a number, or the problem ``code`` when it is not one."""
+    try:
+        return float(text)
+    except ValueError:
+        raise fail(code, value=text) from None
+
+
 def _integer(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
-        try:
-            number = float(text)
-        except ValueError:
-            raise fail("not_integer", value=text) from None
+        number = _float(text, "not_integer")
         if not number.is_integer():
             raise fail("not_integer", value=text)
         if not low <= number <= high:
@@ -71,10 +76,7 @@ def _integer(low: int, high: int) -> Callable[[str], int]:
 
 def _number(low: float, high: float) -> Callable[[str], float]:
     def parse(text: str) -> float:
-        try:
-            number = float(text)
-        except ValueError:
-            raise fail("not_number", value=text) from None
+        number = _float(text, "not_number")
         if number != number or not low <= number <= high:  # NaN or outside
             if number < 0 <= low:
                 raise fail("negative", value=text)

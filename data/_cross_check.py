@@ -59,26 +59,15 @@ def _check_families(people: CheckedTable, families: CheckedTable) -> list[Proble
     for _, row in ff.drop_duplicates("family_id").iterrows():
         family = row["family_id"]
         if family not in members:
-            problems.append(
-                Problem(
-                    families.name,
-                    int(row[ROW]),
-                    "family_id",
-                    "family_without_members",
-                    context={"value": family},
-                )
-            )
+            code, severity = "family_without_members", "error"
         elif family not in adults:
-            problems.append(
-                Problem(
-                    families.name,
-                    int(row[ROW]),
-                    "family_id",
-                    "family_without_adult",
-                    "warning",
-                    context={"value": family, "adult_age": ADULT_AGE},
-                )
-            )
+            code, severity = "family_without_adult", "warning"
+        else:
+            continue
+        context = {"value": family, "adult_age": ADULT_AGE}
+        problems.append(
+            Problem(families.name, int(row[ROW]), "family_id", code, severity, context=context)
+        )
     return problems
 
 

@@ -1,6 +1,6 @@
-"""The data contract as code: one pydantic row model per file, and what is read from the
-models rather than written again (required, list and personal columns; the minimal
-form matching reads).
+"""The data contract as code: a pydantic row model per file, the one description of its
+columns (which are required, which hold lists, which are personal; the minimal form
+matching reads is derived from it).
 
 A field without a default is a column the file must have; whether its cells may be
 blank is its type's (``_cells``).
