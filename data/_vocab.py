@@ -1,4 +1,5 @@
-"""The closed vocabularies of the data contract and the derived-use rules.
+"""The closed vocabularies of the data contract: its tables, allowed values, resources,
+ages and labels.
 
 One place for every allowed value, so the row models, the generator, the derived use
 of resources and the documentation agree.
