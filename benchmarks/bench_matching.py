@@ -228,10 +228,13 @@ def run_languages() -> None:
     lexicon was extended with words seen in these phrases, so the ht rows are
     optimistic for unseen Creole.
     """
-    from arraigo.data import read_reference
+    import importlib.resources
+
     from arraigo.matching import CreoleBridge, Matcher, default_taxonomy
 
-    trades = read_reference("trades.csv")
+    path = importlib.resources.files("arraigo.data") / "reference" / "trades.csv"
+    with importlib.resources.as_file(path) as local:
+        trades = pd.read_csv(local, dtype=str, keep_default_na=False)
     rows = []
     for lang in ("es", "fr", "ht", "en"):
         phrases = trades[["isco", f"skills_{lang}"]].assign(
