@@ -87,6 +87,7 @@ class PersonOut(PersonRow, Versioned):
     """A person as the caller's role may see it: personal fields are null for roles
     that may not see them."""
 
+    skills_text: str | None = Field(description="Null once the person's data is erased.")
     corrected_isco: str | None = Field(
         default=None, description="The occupation staff corrected, if any."
     )

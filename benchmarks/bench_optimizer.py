@@ -25,7 +25,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 sys.path.insert(0, str(Path(__file__).parent))
 from _results import machine, markdown_table, write_section
 
-from arraigo.data import EDUCATION_LEVELS, WORKING_AGE, generate_scenario, load_dataset
+from arraigo.data import EDUCATION_LEVELS, generate_scenario, load_dataset, working_members
 from arraigo.optimizer import (
     Instance,
     PlanOptions,
@@ -45,8 +45,7 @@ def job_scores(dataset, per_city: int, seed: int) -> pd.DataFrame:
     """Synthetic member–vacancy success probabilities (see module docstring)."""
     rng = np.random.default_rng(seed)
     people, vacancies = dataset.people, dataset.vacancies
-    low, high = WORKING_AGE
-    workers = people[(people["age"] >= low) & (people["age"] <= high)]
+    workers = people[working_members(people)]
     level = {name: i for i, name in enumerate(EDUCATION_LEVELS)}
     member_level = workers["education"].map(level).fillna(0).to_numpy()
     vacancy_level = vacancies["education_min"].map(level).fillna(0).to_numpy()

@@ -7,83 +7,52 @@ data/README.md.
 """
 
 from ._dataset import Dataset
-from ._io import kind_of, write_table
+from ._history import generate_history
+from ._io import kind_of
 from ._messages import Problem
-from ._reference import read_reference
-from ._scenario import (
-    base_map,
-    generate_history,
-    generate_scenario,
-    reference_destinations,
-    reference_origins,
-)
+from ._reference import base_map, read_reference, reference_origins
+from ._scenario import generate_scenario
 from ._schema import (
-    KINDS,
+    KEY_COLUMNS,
     LIST_COLUMNS,
     PERSONAL_COLUMNS,
-    REQUIRED_COLUMNS,
     DestinationRow,
     FamilyRow,
-    OutcomeRow,
     PersonRow,
     VacancyRow,
-    isco_codes,
 )
 from ._summary import city_summary, population_summary
 from ._text import fold
-from ._use import derive_use
-from ._validate import (
-    DataValidationError,
-    load_dataset,
-    validate_against,
-    validate_paths,
-)
-from ._vocab import (
-    DOCUMENTS,
-    EDUCATION_LEVELS,
-    HEALTH_NEEDS,
-    SCHOOL_LEVELS,
-    STANDARD_RESOURCES,
-    WORKING_AGE,
-    resource_label,
-)
+from ._validate import DataValidationError, load_dataset, validate_against, validate_paths
+from ._vocab import DOCUMENTS, EDUCATION_LEVELS, KINDS, resource_label
 from ._workers import working_members
 
 __all__ = [
     "DOCUMENTS",
     "EDUCATION_LEVELS",
-    "HEALTH_NEEDS",
+    "KEY_COLUMNS",
     "KINDS",
     "LIST_COLUMNS",
     "PERSONAL_COLUMNS",
-    "REQUIRED_COLUMNS",
-    "SCHOOL_LEVELS",
-    "STANDARD_RESOURCES",
-    "WORKING_AGE",
     "DataValidationError",
     "Dataset",
     "DestinationRow",
     "FamilyRow",
-    "OutcomeRow",
     "PersonRow",
     "Problem",
     "VacancyRow",
     "base_map",
     "city_summary",
-    "derive_use",
     "fold",
     "generate_history",
     "generate_scenario",
-    "isco_codes",
     "kind_of",
     "load_dataset",
     "population_summary",
     "read_reference",
-    "reference_destinations",
     "reference_origins",
     "resource_label",
     "validate_against",
     "validate_paths",
     "working_members",
-    "write_table",
 ]

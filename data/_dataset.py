@@ -7,7 +7,7 @@ import pandas as pd
 
 from ._io import write_table
 from ._use import derive_use
-from ._vocab import CAP_PREFIX, STANDARD_RESOURCES
+from ._vocab import CAP_PREFIX, KINDS, STANDARD_RESOURCES
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Dataset:
         folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
         written = []
-        for kind in ("people", "families", "destinations", "vacancies", "outcomes"):
+        for kind in KINDS:
             frame = getattr(self, kind)
             if frame is not None:
                 path = folder / f"{kind}{suffix}"

@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 
 from ._messages import Problem
-from ._schema import KINDS, LIST_COLUMNS, Kind
+from ._schema import LIST_COLUMNS
+from ._vocab import KINDS, Kind
 
 SUFFIXES = (".csv", ".parquet", ".xlsx")
 

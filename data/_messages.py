@@ -7,14 +7,16 @@ context. Staff read the Spanish; partners and developers may read the English.
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ._vocab import KINDS
+
 MESSAGES: dict[str, tuple[str, str]] = {
     # File level
     "file_missing": ("No se encontró el archivo.", "The file was not found."),
     "file_kind_unknown": (
-        "No se reconoce la tabla por el nombre del archivo; use people, families, "
-        "destinations o vacancies (.csv, .parquet o .xlsx).",
-        "Cannot tell which table this is from its name; use people, families, "
-        "destinations or vacancies (.csv, .parquet or .xlsx).",
+        "No se reconoce la tabla por el nombre del archivo; use "
+        f"{', '.join(KINDS[:-1])} o {KINDS[-1]} (.csv, .parquet o .xlsx).",
+        "Cannot tell which table this is from its name; use "
+        f"{', '.join(KINDS[:-1])} or {KINDS[-1]} (.csv, .parquet or .xlsx).",
     ),
     "file_duplicate_kind": (
         "Se dio más de un archivo de la tabla {kind}.",
@@ -57,7 +59,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value} es negativo; debe ser 0 o más.",
         "{value} is negative; it must be 0 or more.",
     ),
-    "not_positive": ("{value} debe ser 1 o más.", "{value} must be 1 or more."),
     "choice": (
         "'{value}' no es un valor permitido; use uno de: {allowed}.",
         "'{value}' is not an allowed value; use one of: {allowed}.",
@@ -135,8 +136,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Family '{value}' has no members in people.",
     ),
     "family_without_adult": (
-        "La familia '{value}' no tiene ningún adulto (18 años o más); revise las edades.",
-        "Family '{value}' has no adult (18 or older); check the ages.",
+        "La familia '{value}' no tiene ningún adulto ({adult_age} años o más); revise las edades.",
+        "Family '{value}' has no adult ({adult_age} or older); check the ages.",
     ),
     "unknown_city": (
         "'{value}' no es una ciudad de destinations.{hint_es}",

@@ -4,6 +4,7 @@ there is room, where the work is."""
 import pandas as pd
 
 from ._dataset import Dataset
+from ._vocab import WORKING_AGE
 
 
 def city_summary(dataset: Dataset) -> pd.DataFrame:
@@ -26,10 +27,11 @@ def population_summary(dataset: Dataset) -> dict[str, pd.Series]:
     """Counts of the people waiting, by nationality, origin, age band and sex."""
     people, families = dataset.people, dataset.families
     origin = people["family_id"].map(families.set_index("family_id")["origin"])
+    adult, old = WORKING_AGE
     bands = pd.cut(
         people["age"],
-        [-1, 5, 11, 17, 64, 200],
-        labels=["0-5", "6-11", "12-17", "18-64", "65+"],
+        [-1, 5, 11, adult - 1, old, 200],
+        labels=["0-5", "6-11", f"12-{adult - 1}", f"{adult}-{old}", f"{old + 1}+"],
     )
     return {
         "nationality": people["nationality"].value_counts(),

@@ -1,10 +1,15 @@
-"""The closed vocabularies of the data contract and the derived-use rules.
+"""The closed vocabularies of the data contract: its tables, allowed values, resources,
+ages and labels.
 
 One place for every allowed value, so the row models, the generator, the derived use
 of resources and the documentation agree.
 """
 
-from typing import Final
+from typing import Final, Literal
+
+# The contract's tables; a file's name says which one it holds (``week47_people.csv``).
+Kind = Literal["people", "families", "destinations", "vacancies", "outcomes"]
+KINDS: Final[tuple[Kind, ...]] = ("people", "families", "destinations", "vacancies", "outcomes")
 
 SEXES: Final = ("F", "M", "X")
 
@@ -46,7 +51,9 @@ SCHOOL_LEVELS: Final = (
 # Health needs that take a slot at a local health partner.
 HEALTH_SLOT_NEEDS: Final = frozenset({"chronic", "disability", "pregnancy"})
 
-WORKING_AGE: Final = (18, 64)
+# Of age: a family needs at least one adult, and work starts here.
+ADULT_AGE: Final = 18
+WORKING_AGE: Final = (ADULT_AGE, 64)
 MAX_AGE: Final = 110
 
 CAP_PREFIX: Final = "cap_"

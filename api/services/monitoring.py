@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from arraigo.data import Dataset, derive_use
+from arraigo.data import Dataset
 
 from ..db import Placement, PlacementEvent, PlanJob, User, now
 from ..schemas import CapacityRow, IndicatorRow
@@ -172,14 +172,14 @@ def capacity_rows(session: Session, user: User) -> list[CapacityRow]:
     destinations = current_frame(session, "destinations")
     if destinations is None:
         return []
-    dataset = Dataset(destinations=destinations)
-    capacity = dataset.capacity()
+    capacity = Dataset(destinations=destinations).capacity()
     used = pd.DataFrame(0.0, index=capacity.index, columns=capacity.columns)
     placed = dict(session.execute(select(Placement.family_id, Placement.city).distinct()).all())
     people, families = current_frame(session, "people"), current_frame(session, "families")
     if placed and people is not None and families is not None:
         placed_families = families[families["family_id"].isin(placed)]
-        use = derive_use(people, placed_families, dataset.resources)
+        batch = Dataset(people=people, families=placed_families, destinations=destinations)
+        use = batch.family_use()
         use["city"] = use.index.map(placed)
         used = used.add(use.groupby("city").sum(), fill_value=0.0).reindex(capacity.index)
     plan = session.scalar(

@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from arraigo.data import Dataset, derive_use
+from arraigo.data import Dataset
 
 from ..db import OccupationCorrection, User
 from ..schemas import (
@@ -112,8 +112,8 @@ def list_families(session: Session, limit: int = 100, offset: int = 0) -> Page[F
         return Page[FamilyOut](total=0, items=[])
     people = current_frame(session, "people")
     destinations = current_frame(session, "destinations")
-    resources = Dataset(destinations=destinations).resources if destinations is not None else ()
-    use = derive_use(people, families, resources) if people is not None else None
+    batch = Dataset(people=people, families=families, destinations=destinations)
+    use = batch.family_use() if people is not None else None
     page = families.iloc[offset : offset + limit]
     items = []
     for row in page.to_dict("records"):

@@ -11,18 +11,14 @@ import pandas as pd
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from arraigo.data import KINDS, LIST_COLUMNS, PERSONAL_COLUMNS, Dataset
+from arraigo.data import KEY_COLUMNS, KINDS, LIST_COLUMNS, PERSONAL_COLUMNS, Dataset
 
 from ..db import MatchResult, Record
 from .errors import NotFound
 
-KEYS: dict[str, str] = {
-    "people": "person_id",
-    "families": "family_id",
-    "destinations": "city",
-    "vacancies": "vacancy_id",
-    "outcomes": "outcome_id",
-}
+# Each record's key: the contract's key column; past outcomes, which have none, are
+# keyed by person, vacancy and date (see imports.store_outcomes).
+KEYS: dict[str, str] = {**KEY_COLUMNS, "outcomes": "outcome_id"}
 DATE_COLUMNS = frozenset({"registered_at", "placed_at"})
 # Erasure removes these from every version of a person; the rest feeds anonymous counts.
 ERASED_COLUMNS = PERSONAL_COLUMNS | {"skills_text"}

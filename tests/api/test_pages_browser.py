@@ -22,7 +22,8 @@ import pytest
 from arraigo.api.app import create_app
 from arraigo.api.db import Placement, PlacementEvent
 from arraigo.api.services.users import create_user
-from arraigo.data import generate_scenario, write_table
+from arraigo.data import generate_scenario
+from arraigo.data._io import write_table
 
 from .conftest import CORPUS, PASSWORD, ROLES, free_port, fresh_database, settings_for
 

@@ -3,12 +3,9 @@
 import pandas as pd
 import pytest
 
-from arraigo.data import (
-    generate_scenario,
-    isco_codes,
-    load_dataset,
-    reference_destinations,
-)
+from arraigo.data import generate_scenario, load_dataset, read_reference
+from arraigo.data._cells import isco_codes
+from arraigo.data._reference import reference_destinations
 
 PROGRAMME_CITIES = {
     "Saltillo",
@@ -117,17 +114,9 @@ def test_every_destination_in_reference_is_generated(scenario):
 
 
 def test_reference_isco_codes_are_used_by_esco_occupations():
-    from importlib import resources
-
-    def read(name):
-        path = resources.files("arraigo.data") / "reference" / name
-        compression = "gzip" if name.endswith(".gz") else None
-        with path.open("rb") as handle:
-            return pd.read_csv(handle, dtype=str, keep_default_na=False, compression=compression)
-
-    esco = set(read("esco_occupations.csv.gz")["isco"])
-    assert set(read("trades.csv")["isco"]) <= esco
-    assert set(read("vacancy_templates.csv")["isco"]) <= esco
+    esco = set(read_reference("esco_occupations.csv.gz")["isco"])
+    assert set(read_reference("trades.csv")["isco"]) <= esco
+    assert set(read_reference("vacancy_templates.csv")["isco"]) <= esco
 
 
 def test_history_has_outcomes_that_validate_and_depend_on_the_fit(tmp_path):

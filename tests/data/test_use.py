@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-from arraigo.data import derive_use, load_dataset
+from arraigo.data import load_dataset
+from arraigo.data._use import derive_use
 
 
 def test_use_follows_ages_and_health_needs(good_dir):
