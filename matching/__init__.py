@@ -30,8 +30,6 @@ from ._matcher import (
     MATCH_COLUMNS,
     SIGNALS,
     Matcher,
-    rank_people,
-    rank_vacancies,
 )
 from ._outcome import (
     FORBIDDEN_FEATURES,
@@ -80,8 +78,6 @@ __all__ = [
     "minilm_path",
     "outcome_features",
     "outcome_report",
-    "rank_people",
-    "rank_vacancies",
     "text_key",
     "top_k",
 ]

@@ -520,17 +520,3 @@ def _keep_best(scored: pd.DataFrame, by: str, k: int) -> pd.DataFrame:
     ranked = scored.sort_values([by, "score"], ascending=[True, False], kind="stable")
     ranked["rank"] = ranked.groupby(by).cumcount() + 1
     return ranked[ranked["rank"] <= k]
-
-
-def rank_vacancies(
-    people: pd.DataFrame, vacancies: pd.DataFrame, top_k: int = 10, **params
-) -> pd.DataFrame:
-    """Rank vacancies for each person: ``Matcher(**params).fit(vacancies)``, then rank."""
-    return Matcher(**params).fit(vacancies).rank_vacancies(people, top_k)
-
-
-def rank_people(
-    people: pd.DataFrame, vacancies: pd.DataFrame, top_k: int = 10, **params
-) -> pd.DataFrame:
-    """Rank people for each vacancy (columns vacancy_id, rank, person_id, ...)."""
-    return Matcher(**params).fit(vacancies).rank_people(people, top_k)
