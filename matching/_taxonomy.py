@@ -54,6 +54,13 @@ def load_esco_occupations() -> pd.DataFrame:
     return read_reference("esco_occupations.csv.gz")
 
 
+def isco_int(codes: pd.Series) -> np.ndarray:
+    """ISCO-08 unit groups (four digits) as integers, -1 where a cell holds none."""
+    codes = codes.astype(str).str.strip()
+    valid = codes.str.fullmatch(r"\d{4}")
+    return np.where(valid, pd.to_numeric(codes.where(valid, "-1")), -1).astype(np.int64)
+
+
 def _max_per_group(scores: np.ndarray, group_starts: np.ndarray) -> np.ndarray:
     """Column-wise max over contiguous column groups (columns sorted by group)."""
     return np.maximum.reduceat(scores, group_starts, axis=1)

@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 
 from arraigo.matching import NO_SPANISH_FACTOR
-from arraigo.matching._eligibility import blockers, check_pairs, people_facts, vacancy_facts
+from arraigo.matching._eligibility import check_pairs, people_facts, vacancy_facts
+from arraigo.matching._reasons import blockers
 
 
 def _check(person: dict, vacancy: dict):
