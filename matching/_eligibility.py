@@ -12,7 +12,7 @@ import pandas as pd
 
 from arraigo.data import DOCUMENTS, EDUCATION_LEVELS
 
-from ._text import as_items, column
+from ._text import SPANISH, as_items, column, speaks
 
 # Factor applied to a pair's relevance when the person shows no Spanish: a documented
 # default, not learned (interpreters and co-workers often bridge the gap at hiring).
@@ -52,9 +52,9 @@ def people_facts(people: pd.DataFrame) -> PeopleFacts:
         if "documents" in people.columns
         else np.full(len(people), _UNKNOWN, dtype=np.int64)
     )
-    languages = column(people, "languages").map(as_items)
-    spanish = languages.map(lambda langs: not langs or "es" in langs or "spa" in langs)
-    factor = np.where(spanish.to_numpy(bool), 1.0, NO_SPANISH_FACTOR)
+    languages = column(people, "languages")
+    unknown = languages.map(as_items).map(len).eq(0).to_numpy()
+    factor = np.where(unknown | speaks(languages, SPANISH), 1.0, NO_SPANISH_FACTOR)
     return PeopleFacts(_levels(column(people, "education")), documents, factor)
 
 

@@ -13,7 +13,7 @@ from ._eligibility import PeopleFacts, people_facts
 from ._encoders import Encoder
 from ._glossary import Glossary
 from ._taxonomy import TaxonomyNormaliser, isco_int
-from ._text import clause_core, column, fold_all, segments
+from ._text import HAITIAN_CREOLE, clause_core, column, fold_all, segments, speaks
 
 # A person's occupation as staff corrected it (ISCO-08 unit group), if any: it counts
 # ahead of what the engine reads in the profile, and the reason says it came from staff.
@@ -51,8 +51,8 @@ def read_profiles(
     unit group of each taxonomy occupation, ``lexical`` the fitted n-gram vectorizer;
     up to ``max_slots`` clauses of a profile each name an occupation."""
     raw = column(people, "skills_text").astype(str).reset_index(drop=True)
-    speaks = column(people, "languages").reset_index(drop=True)
-    creole = bridge.is_creole(raw, speaks.map(lambda v: "ht" in str(v).lower()))
+    languages = column(people, "languages").reset_index(drop=True)
+    creole = bridge.is_creole(raw, pd.Series(speaks(languages, HAITIAN_CREOLE)))
     texts = bridge.bridge(raw, creole)
     vectors = encoder.encode(texts.tolist())
     # Clauses are cut from the raw text, then bridged one by one, so a Creole trade

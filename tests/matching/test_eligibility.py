@@ -47,3 +47,9 @@ def test_unknown_facts_never_block():
         {"person_id": "p"}, {"requires": "rfc", "education_min": "posgrado"}
     )
     assert factor == 1.0 and not short and missing == 0
+
+
+def test_spanish_counts_in_either_iso_639_form():
+    for languages in ("es", "spa;en", ["ht", "SPA"]):
+        factor, _, _ = _check({"languages": languages}, {})
+        assert factor == 1.0, languages
