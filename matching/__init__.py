@@ -39,6 +39,7 @@ from ._outcome import (
     outcome_features,
     outcome_report,
 )
+from ._outcome_store import dumps_outcome_model, loads_outcome_model
 from ._reasons import DOCUMENT_NAMES
 from ._search import top_k
 from ._taxonomy import (
@@ -71,10 +72,12 @@ __all__ = [
     "TaxonomyNormaliser",
     "default_cache_dir",
     "default_taxonomy",
+    "dumps_outcome_model",
     "esco_labels",
     "load_creole_lexicon",
     "load_esco_occupations",
     "load_mx_spanish_terms",
+    "loads_outcome_model",
     "make_encoder",
     "minilm_path",
     "outcome_features",
