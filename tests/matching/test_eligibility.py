@@ -1,8 +1,12 @@
 import numpy as np
 import pandas as pd
 
-from arraigo.matching import NO_SPANISH_FACTOR
-from arraigo.matching._eligibility import check_pairs, people_facts, vacancy_facts
+from arraigo.matching._eligibility import (
+    NO_SPANISH_FACTOR,
+    check_pairs,
+    people_facts,
+    vacancy_facts,
+)
 from arraigo.matching._reasons import blockers
 
 
