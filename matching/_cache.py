@@ -63,9 +63,6 @@ class EmbeddingCache:
         self._shards[model_id] = shards
         return rows
 
-    def __len__(self) -> int:
-        return sum(len(r) for r in self._rows.values())
-
     def locate(self, model_id: str, keys: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
         """``(shard, row)`` of each key, both -1 where the key is not cached."""
         rows = self._load(model_id)

@@ -9,9 +9,7 @@ import re
 
 import pandas as pd
 
-from arraigo.data import read_reference
-
-from ._text import fold
+from arraigo.data import fold, read_reference
 
 
 def load_creole_lexicon() -> pd.DataFrame:

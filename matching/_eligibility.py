@@ -12,19 +12,12 @@ import pandas as pd
 
 from arraigo.data import DOCUMENTS, EDUCATION_LEVELS
 
-from ._text import as_items, column
+from ._text import SPANISH, as_items, column, speaks
 
 # Factor applied to a pair's relevance when the person shows no Spanish: a documented
 # default, not learned (interpreters and co-workers often bridge the gap at hiring).
 NO_SPANISH_FACTOR = 0.8
 
-DOCUMENT_NAMES = {
-    "constancia": "constancia de COMAR",
-    "tvrh": "TVRH",
-    "curp": "CURP",
-    "rfc": "RFC",
-    "refugee_recognition": "reconocimiento de la condición de refugiado",
-}
 _UNKNOWN = -1
 
 
@@ -59,9 +52,9 @@ def people_facts(people: pd.DataFrame) -> PeopleFacts:
         if "documents" in people.columns
         else np.full(len(people), _UNKNOWN, dtype=np.int64)
     )
-    languages = column(people, "languages").map(as_items)
-    spanish = languages.map(lambda langs: not langs or "es" in langs or "spa" in langs)
-    factor = np.where(spanish.to_numpy(bool), 1.0, NO_SPANISH_FACTOR)
+    languages = column(people, "languages")
+    unknown = languages.map(as_items).map(len).eq(0).to_numpy()
+    factor = np.where(unknown | speaks(languages, SPANISH), 1.0, NO_SPANISH_FACTOR)
     return PeopleFacts(_levels(column(people, "education")), documents, factor)
 
 
@@ -85,13 +78,3 @@ def check_pairs(
     missing = np.where(held == _UNKNOWN, 0, vacancies.requires[vacancy] & ~held)
     factor = np.where(education_short | (missing != 0), 0.0, people.spanish[person])
     return factor, education_short, missing
-
-
-def blockers(education_short: bool, missing: int, education_min: int) -> list[str]:
-    """Spanish phrases naming what a pair lacks, e.g. ["necesita RFC"]."""
-    out = [
-        f"necesita {DOCUMENT_NAMES[doc]}" for i, doc in enumerate(DOCUMENTS) if missing & (1 << i)
-    ]
-    if education_short:
-        out.append(f"pide escolaridad mínima {EDUCATION_LEVELS[education_min]}")
-    return out

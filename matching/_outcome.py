@@ -64,6 +64,9 @@ class OutcomeModel(ClassifierMixin, BaseEstimator):
     frame with the columns of :data:`OUTCOME_FEATURES` and refuses protected ones.
     """
 
+    # The public path, the one skops writes in stored models: private modules may move.
+    __module__ = "arraigo.matching"
+
     def __init__(self, estimator=None, method: str = "sigmoid", cv: int = 5) -> None:
         self.estimator = estimator
         self.method = method

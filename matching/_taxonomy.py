@@ -54,6 +54,13 @@ def load_esco_occupations() -> pd.DataFrame:
     return read_reference("esco_occupations.csv.gz")
 
 
+def isco_int(codes: pd.Series) -> np.ndarray:
+    """ISCO-08 unit groups (four digits) as integers, -1 where a cell holds none."""
+    codes = codes.astype(str).str.strip()
+    valid = codes.str.fullmatch(r"\d{4}")
+    return np.where(valid, pd.to_numeric(codes.where(valid, "-1")), -1).astype(np.int64)
+
+
 def _max_per_group(scores: np.ndarray, group_starts: np.ndarray) -> np.ndarray:
     """Column-wise max over contiguous column groups (columns sorted by group)."""
     return np.maximum.reduceat(scores, group_starts, axis=1)
@@ -155,19 +162,15 @@ class TaxonomyNormaliser(BaseEstimator):
         best = labels.assign(rank=rank).sort_values("rank").drop_duplicates("esco_id")
         return best.set_index("esco_id")["label"].reindex(esco_ids).fillna("").tolist()
 
-    def scores(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
-        """Fused similarity of each text to each occupation, ``(len(texts), n_occupations)``.
-
-        ``vectors`` are the texts' embeddings if the caller already has them.
-        """
+    def scores(self, texts: list[str]) -> np.ndarray:
+        """Fused similarity of each text to each occupation, ``(len(texts), n_occupations)``."""
         n_occ = len(self.occupations_)
         out = np.zeros((len(texts), n_occ), dtype=np.float32)
         if not texts:
             return out
         lexical = self.vectorizer_.transform(fold_all(texts))
         weight = self.embedding_weight if self.label_vectors_ is not None else 0.0
-        if weight and vectors is None:
-            vectors = self.encoder.encode(texts)
+        vectors = self.encoder.encode(texts) if weight else None
         block = max(1, BLOCK_SCORES // max(self.label_matrix_.shape[1], 1))
         for start in range(0, len(texts), block):
             stop = start + block
@@ -186,11 +189,9 @@ class TaxonomyNormaliser(BaseEstimator):
                 out[start:stop, self.embedded_occ_] += weight * _rescale(emb)
         return out
 
-    def kneighbors(
-        self, texts: list[str], n_neighbors: int = 1, vectors: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def kneighbors(self, texts: list[str], n_neighbors: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """Positions in ``occupations_`` of the best ``n_neighbors`` occupations, and scores."""
-        return best_of(self.scores(texts, vectors), n_neighbors)
+        return best_of(self.scores(texts), n_neighbors)
 
     def predict(self, texts: list[str]) -> np.ndarray:
         """The ESCO id of the best occupation for each text."""

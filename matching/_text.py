@@ -1,4 +1,4 @@
-"""Text helpers shared by the signals: accent folding, list cells, profile segments."""
+"""Text helpers shared by the signals: folding many texts, list cells, profile segments."""
 
 import re
 from collections.abc import Iterable
@@ -26,6 +26,16 @@ def as_items(value: Any) -> tuple[str, ...]:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return ()
     return tuple(p.strip().lower() for p in str(value).split(";") if p.strip())
+
+
+# ISO 639-1 and 639-3 codes of the languages whose speakers the matcher treats apart.
+SPANISH = ("es", "spa")
+HAITIAN_CREOLE = ("ht", "hat")
+
+
+def speaks(languages: pd.Series, codes: tuple[str, ...]) -> np.ndarray:
+    """Whether each ``languages`` cell names one of ``codes`` (either ISO 639 form)."""
+    return languages.map(lambda cell: not set(as_items(cell)).isdisjoint(codes)).to_numpy(bool)
 
 
 def column(frame: pd.DataFrame, name: str, default: Any = "") -> pd.Series:

@@ -1,6 +1,7 @@
 import pandas as pd
 
-from arraigo.matching import CreoleBridge, load_creole_lexicon
+from arraigo.matching import CreoleBridge
+from arraigo.matching._creole import load_creole_lexicon
 
 
 def test_lexicon_is_shipped_with_french_and_spanish_for_every_word():

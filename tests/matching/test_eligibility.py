@@ -1,8 +1,13 @@
 import numpy as np
 import pandas as pd
 
-from arraigo.matching import NO_SPANISH_FACTOR
-from arraigo.matching._eligibility import blockers, check_pairs, people_facts, vacancy_facts
+from arraigo.matching._eligibility import (
+    NO_SPANISH_FACTOR,
+    check_pairs,
+    people_facts,
+    vacancy_facts,
+)
+from arraigo.matching._reasons import blockers
 
 
 def _check(person: dict, vacancy: dict):
@@ -46,3 +51,9 @@ def test_unknown_facts_never_block():
         {"person_id": "p"}, {"requires": "rfc", "education_min": "posgrado"}
     )
     assert factor == 1.0 and not short and missing == 0
+
+
+def test_spanish_counts_in_either_iso_639_form():
+    for languages in ("es", "spa;en", ["ht", "SPA"]):
+        factor, _, _ = _check({"languages": languages}, {})
+        assert factor == 1.0, languages

@@ -1,6 +1,7 @@
 import pandas as pd
 
-from arraigo.matching import Glossary, load_mx_spanish_terms
+from arraigo.matching import Glossary
+from arraigo.matching._glossary import load_mx_spanish_terms
 
 
 def test_mexican_words_get_the_spanish_esco_uses():

@@ -2,7 +2,8 @@ import pandas as pd
 import pytest
 from sklearn.base import clone
 
-from arraigo.matching import MATCH_COLUMNS, SIGNALS, Matcher
+from arraigo.matching import MATCH_COLUMNS, Matcher
+from arraigo.matching._matcher import SIGNALS
 
 VACANCIES = pd.DataFrame(
     {

@@ -4,7 +4,7 @@ and must index them exactly as if it had read every posting."""
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from arraigo.matching._matcher import _fit_transform
+from arraigo.matching._tfidf import fit_transform
 
 POSTINGS = [
     "Soldador MIG/TIG. Estructuras automotrices",
@@ -25,7 +25,7 @@ def test_repeated_postings_are_indexed_as_by_the_plain_fit():
         plain = TfidfVectorizer(dtype=np.float32, **params)
         expected = plain.fit_transform(POSTINGS)
         once = TfidfVectorizer(dtype=np.float32, **params)
-        got = _fit_transform(once, POSTINGS)
+        got = fit_transform(once, POSTINGS)
         np.testing.assert_allclose(got.toarray(), expected.toarray(), rtol=1e-5, atol=1e-6)
         # The fitted vectorizer reads a new profile the same way too.
         profile = ["Soldadura y montacargas"]

@@ -1,0 +1,123 @@
+"""People's skills profiles as the matcher reads them: bridged from Creole, embedded, and
+cut into clauses that each may name an occupation, the one staff confirmed first."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from ._creole import CreoleBridge
+from ._eligibility import PeopleFacts, people_facts
+from ._encoders import Encoder
+from ._glossary import Glossary
+from ._taxonomy import TaxonomyNormaliser, isco_int
+from ._text import HAITIAN_CREOLE, clause_core, column, fold_all, segments, speaks
+
+# A person's occupation as staff corrected it (ISCO-08 unit group), if any: it counts
+# ahead of what the engine reads in the profile, and the reason says it came from staff.
+CORRECTED_COLUMN = "occupation_isco"
+CORRECTED_SEGMENT = "corregido por el personal"
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """People prepared for scoring, arrays aligned with the people table."""
+
+    ids: np.ndarray
+    texts: pd.Series  # skills text, Creole bridged
+    vectors: np.ndarray
+    occ_esco: np.ndarray  # (n, slots) positions in the taxonomy, -1 padding
+    occ_isco: np.ndarray  # (n, slots) ISCO-08 unit group as int, -1 padding
+    occ_confidence: np.ndarray  # (n, slots)
+    occ_segment: np.ndarray  # (n, slots) the profile clause each occupation came from
+    lexical: sparse.csr_matrix
+    facts: PeopleFacts
+
+
+def read_profiles(
+    people: pd.DataFrame,
+    *,
+    encoder: Encoder,
+    bridge: CreoleBridge,
+    glossary: Glossary,
+    taxonomy: TaxonomyNormaliser,
+    taxonomy_isco: np.ndarray,
+    lexical: TfidfVectorizer,
+    max_slots: int = 4,
+) -> Profiles:
+    """``people`` read with a fitted matcher's parts: ``taxonomy_isco`` is the ISCO-08
+    unit group of each taxonomy occupation, ``lexical`` the fitted n-gram vectorizer;
+    up to ``max_slots`` clauses of a profile each name an occupation."""
+    raw = column(people, "skills_text").astype(str).reset_index(drop=True)
+    languages = column(people, "languages").reset_index(drop=True)
+    creole = bridge.is_creole(raw, pd.Series(speaks(languages, HAITIAN_CREOLE)))
+    texts = bridge.bridge(raw, creole)
+    vectors = encoder.encode(texts.tolist())
+    # Clauses are cut from the raw text, then bridged one by one, so a Creole trade
+    # word and its glosses stay in the clause that names it.
+    clauses = raw.map(lambda t: segments(t, max_slots)).explode().dropna()
+    owners, written = clauses.index, clauses.to_numpy()  # as the person wrote them
+    clauses = bridge.bridge(
+        clauses.reset_index(drop=True), creole.loc[owners].reset_index(drop=True)
+    ).set_axis(owners)
+
+    # Each clause of a profile names at most one occupation; keep the best per slot.
+    cores = glossary.annotate(clauses.map(clause_core))
+    esco, confidence = taxonomy.kneighbors(cores.tolist(), 1)
+    found = pd.DataFrame(
+        {
+            "person": clauses.index.to_numpy(),
+            "esco": esco[:, 0],
+            "confidence": confidence[:, 0],
+            "segment": written,
+        }
+    ).sort_values(["person", "confidence"], ascending=[True, False])
+    found["slot"] = found.groupby("person").cumcount()
+    n = len(texts)
+    slots = max(1, int(found["slot"].max()) + 1 if len(found) else 1)
+    grid = {
+        name: np.full((n, slots), fill, dtype=dtype)
+        for name, fill, dtype in (
+            ("esco", -1, np.int64),
+            ("confidence", 0.0, np.float32),
+            ("segment", "", object),
+        )
+    }
+    for name, values in grid.items():
+        values[found["person"].to_numpy(), found["slot"].to_numpy()] = found[name].to_numpy()
+    grid = _corrected(people, grid, taxonomy_isco)
+    return Profiles(
+        ids=column(people, "person_id").astype(str).to_numpy(),
+        texts=texts,
+        vectors=vectors,
+        occ_esco=grid["esco"],
+        occ_isco=np.where(grid["esco"] >= 0, taxonomy_isco[grid["esco"]], -1),
+        occ_confidence=grid["confidence"],
+        occ_segment=grid["segment"],
+        lexical=lexical.transform(fold_all(texts)).tocsr(),
+        facts=people_facts(people),
+    )
+
+
+def _corrected(
+    people: pd.DataFrame, grid: dict[str, np.ndarray], taxonomy_isco: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Put the occupation staff confirmed (column ``occupation_isco``, an ISCO-08 unit
+    group) in a slot of its own, ahead of what the engine read in the text."""
+    corrected = column(people, CORRECTED_COLUMN, "").astype(str).str.strip()
+    has = corrected.reset_index(drop=True).ne("").to_numpy()
+    if not has.any():
+        return grid
+    # The ESCO occupation named for that unit group: its first in the taxonomy.
+    first = pd.Series(np.arange(len(taxonomy_isco)), index=taxonomy_isco).groupby(level=0).first()
+    wanted = isco_int(corrected[has])
+    esco = np.full(len(corrected), -1, dtype=np.int64)
+    esco[has] = first.reindex(wanted).fillna(-1).astype(np.int64).to_numpy()
+    lead = {
+        "esco": esco,
+        "confidence": np.where(has & (esco >= 0), 1.0, 0.0).astype(np.float32),
+        "segment": np.where(has, CORRECTED_SEGMENT, "").astype(object),
+    }
+    return {name: np.column_stack([lead[name], values]) for name, values in grid.items()}
