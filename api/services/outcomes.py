@@ -2,19 +2,25 @@
 
 Training pairs come from imported past outcomes (outcomes.csv) and from the service's
 own placements once their result is known (kept 90 days, or not). Models are stored
-with skops, loaded only with an explicit list of trusted types, never unpickled.
+through ``arraigo.matching`` (skops, trusted types only, never unpickled).
 """
 
 import datetime as dt
 
 import numpy as np
 import pandas as pd
-import skops.io as sio
 from sklearn.model_selection import train_test_split
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from arraigo.matching import Matcher, OutcomeModel, outcome_features, outcome_report
+from arraigo.matching import (
+    Matcher,
+    OutcomeModel,
+    dumps_outcome_model,
+    loads_outcome_model,
+    outcome_features,
+    outcome_report,
+)
 
 from ..db import OutcomeModelVersion, Placement, PlacementEvent, User, now
 from ..schemas import ModelOut
@@ -24,12 +30,6 @@ from .errors import Conflict
 from .matchers import matcher_for
 from .store import current_frame, json_safe
 
-# The classes a stored model may contain; anything else is refused on load.
-TRUSTED = [
-    "arraigo.matching._outcome.OutcomeModel",
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
-]
 # A placement with no job kept this many days after it was proposed counts as a failure.
 UNKNOWN_UNTIL_DAYS = 180
 MIN_PAIRS = 40
@@ -134,7 +134,7 @@ def train(session: Session, user: User, seed: int = 0) -> OutcomeModelVersion:
         version=(latest or 0) + 1,
         created_by=user.username,
         metrics=metrics,
-        artifact=sio.dumps(model),
+        artifact=dumps_outcome_model(model),
         active=True,
     )
     session.add(stored)
@@ -147,7 +147,7 @@ def active_model(session: Session) -> tuple[int, OutcomeModel] | None:
     stored = session.scalar(select(OutcomeModelVersion).where(OutcomeModelVersion.active))
     if stored is None:
         return None
-    return stored.version, sio.loads(stored.artifact, trusted=TRUSTED)
+    return stored.version, loads_outcome_model(stored.artifact)
 
 
 def model_out(model: OutcomeModelVersion) -> ModelOut:
