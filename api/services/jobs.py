@@ -86,13 +86,14 @@ def recover(sessions: sessionmaker[Session]) -> int:
 
 
 def _solve_in_child(
-    database_url: str, job_id: int, messages: mp.Queue, hold: Any | None = None
+    database_url: str, job_id: int, messages: mp.Queue, hold: Path | None = None
 ) -> None:
-    """The child process: load, score, solve, send the plan record (after ``hold`` is
-    set, when there is one)."""
+    """The child process: load, score, solve, send the plan record (once the ``hold``
+    file is gone, when there is one)."""
     if hold is not None:
         messages.put(("progress", {"held": True}))
-        hold.wait()
+        while hold.exists():
+            time.sleep(0.05)
     try:
         engine = make_engine(database_url)
         with session_factory(engine)() as session:
@@ -113,10 +114,10 @@ class PlanRunner:
         self.database_url = database_url
         self.context = mp.get_context("spawn")  # a clean interpreter: no threads, no locks
         self.processes: dict[int, Any] = {}
-        # An event of ``context``: while it is set to a clear event, solvers wait for it
-        # before they start. Tests use it to keep a job running as long as they need,
-        # where the solve itself is not what they test.
-        self.hold: Any | None = None
+        # While this file exists, solvers wait before they start: tests use it to keep a
+        # job running as long as they need, where the solve itself is not what they test.
+        # (A file, not an event: a solver killed while waiting must not block its release.)
+        self.hold: Path | None = None
         self.cancelled: set[int] = set()
         self.stopping = False
         self.lock = threading.Lock()

@@ -171,10 +171,11 @@ def healthy(url: str, seconds: float) -> bool:
 
 
 @pytest.fixture
-def held(app):
-    """Plan jobs of ``app`` stay running (their solver waits) until the test sets this
-    event: for tests of cancelling, killing and following a running job."""
-    runner = app.state.runner
-    runner.hold = runner.context.Event()
-    yield runner.hold
-    runner.hold.set()
+def held(app, tmp_path):
+    """Plan jobs of ``app`` stay running (their solver waits) while this file exists:
+    for tests of cancelling, killing and following a running job."""
+    hold = tmp_path / "hold"
+    hold.touch()
+    app.state.runner.hold = hold
+    yield hold
+    hold.unlink(missing_ok=True)
