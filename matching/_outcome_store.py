@@ -1,8 +1,6 @@
 """Fitted outcome models as bytes, with skops: written under the model's public class
 path and read back trusting only the types an outcome model holds, never unpickled."""
 
-import skops.io as sio
-
 from ._outcome import OutcomeModel
 
 # The types of a stored outcome model that skops does not trust by default (it trusts
@@ -18,7 +16,9 @@ TRUSTED = (
 
 def dumps_outcome_model(model: OutcomeModel) -> bytes:
     """``model`` in the skops format, its class named ``arraigo.matching.OutcomeModel``."""
-    return sio.dumps(model)
+    import skops.io  # on use: importing it costs seconds, and most callers never store
+
+    return skops.io.dumps(model)
 
 
 def loads_outcome_model(data: bytes) -> OutcomeModel:
@@ -29,7 +29,9 @@ def loads_outcome_model(data: bytes) -> OutcomeModel:
     ``data`` holds any other type, and ``TypeError`` when it holds something else than an
     outcome model.
     """
-    model = sio.loads(data, trusted=list(TRUSTED))
+    import skops.io
+
+    model = skops.io.loads(data, trusted=list(TRUSTED))
     if not isinstance(model, OutcomeModel):
         raise TypeError(f"not an outcome model: {type(model).__name__}")
     return model

@@ -8,16 +8,6 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from arraigo.data import kind_of, validate_paths, working_members
-from arraigo.matching import (
-    ATTRIBUTION,
-    MATCH_COLUMNS,
-    CachedEncoder,
-    EmbeddingCache,
-    Matcher,
-    default_cache_dir,
-    default_taxonomy,
-    make_encoder,
-)
 
 from ._console import EXIT_INVALID, errors, fail
 
@@ -92,6 +82,18 @@ def match_command(
 
     Rank vacancies for each person; writes person_id, rank, vacancy_id, score, reason.
     """
+    # The engine on use: `arraigo --help` and the other commands need not load it.
+    from arraigo.matching import (
+        ATTRIBUTION,
+        MATCH_COLUMNS,
+        CachedEncoder,
+        EmbeddingCache,
+        Matcher,
+        default_cache_dir,
+        default_taxonomy,
+        make_encoder,
+    )
+
     people_frame, vacancy_frame = read_inputs(people, vacancies)
     # Job matching is for working-age people; children, elders and unknown ages are not ranked.
     working = working_members(people_frame)

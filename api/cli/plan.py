@@ -10,22 +10,17 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
 
 from arraigo.data import Dataset, DataValidationError, load_dataset
-from arraigo.optimizer import (
-    PlanOptions,
-    Progress,
-    SolveParams,
-    instance_from_frames,
-    make_plan,
-    plan_record,
-)
 
 from ._console import EXIT_INVALID, errors
+
+if TYPE_CHECKING:
+    from arraigo.optimizer import PlanOptions, Progress
 
 SCORE_COLUMNS = ("family_id", "city", "score")
 
@@ -49,6 +44,8 @@ def run_plan(
     families it names; the model's own scores come as member–vacancy or member–city
     tables from the matching outcome model.
     """
+    from arraigo.optimizer import SolveParams, instance_from_frames, make_plan, plan_record
+
     instance = instance_from_frames(
         dataset,
         member_vacancy_scores=member_vacancy_scores,

@@ -17,7 +17,7 @@ def small_taxonomy(monkeypatch, occupations):
     # The shipped taxonomy embeds every Spanish and French ESCO label on a machine's
     # first run (minutes, then cached); these tests use the same code on a few trades.
     monkeypatch.setattr(
-        "arraigo.api.cli.match.default_taxonomy",
+        "arraigo.matching.default_taxonomy",
         lambda encoder: TaxonomyNormaliser(encoder=encoder, embed_kinds=TEST_EMBED_KINDS).fit(
             esco_labels(occupations)
         ),
