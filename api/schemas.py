@@ -104,7 +104,12 @@ class DestinationOut(DestinationRow, Versioned):
 
 
 class VacancyOut(VacancyRow, Versioned):
-    pass
+    positions_held: int = Field(
+        default=0, description="Positions held by placements not released (planned or hired)."
+    )
+    positions_remaining: int = Field(
+        default=0, description="Positions less those held; negative when over-booked."
+    )
 
 
 class HistoryOut(BaseModel):
@@ -182,6 +187,11 @@ class PlanRequest(BaseModel):
 class PlanOut(BaseModel):
     id: int
     status: PlanStatus
+    stale: bool = Field(
+        default=False,
+        description="A draft solved before a later approval, release or import: re-optimise "
+        "it to plan against what remains now.",
+    )
     created_by: str
     created_at: dt.datetime
     elapsed_seconds: float | None = None
@@ -338,11 +348,22 @@ class IndicatorRow(BaseModel):
 
 
 class CapacityRow(BaseModel):
+    """A city's resource in the ledger: declared (capacity), held by placements not
+    released (held, also called used), and what remains for the next plan."""
+
     city: str
     resource: str
-    used: float
-    capacity: float | None = Field(description="null: unlimited.")
+    used: float = Field(description="Held by placements not released (same as held).")
+    capacity: float | None = Field(description="Declared by the city; null: unlimited.")
     share: float | None = None
+    held: float = 0.0
+    remaining: float | None = Field(
+        default=None, description="Declared less held; negative when over capacity."
+    )
+    over: bool = Field(
+        default=False,
+        description="More held than declared: possible only after a cut of capacity.",
+    )
     shadow_price: float | None = Field(
         default=None,
         description="Expected jobs one more unit would add (latest plan's LP dual).",

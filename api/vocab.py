@@ -62,10 +62,36 @@ class PlacementStatus(StrEnum):
     employed_90d = "employed_90d"
     employed_180d = "employed_180d"
     left = "left"
+    cancelled = "cancelled"
 
+
+# The statuses that may follow each status (the placement pipeline). A placement is
+# cancelled before the move (the family did not go); anyone who moved may leave.
+NEXT_STATUSES: Final[dict[PlacementStatus, frozenset[PlacementStatus]]] = {
+    PlacementStatus.proposed: frozenset({PlacementStatus.moved, PlacementStatus.cancelled}),
+    PlacementStatus.moved: frozenset(
+        {PlacementStatus.interviewed, PlacementStatus.hired, PlacementStatus.left}
+    ),
+    PlacementStatus.interviewed: frozenset(
+        {PlacementStatus.interviewed, PlacementStatus.hired, PlacementStatus.left}
+    ),
+    PlacementStatus.hired: frozenset({PlacementStatus.employed_30d, PlacementStatus.left}),
+    PlacementStatus.employed_30d: frozenset({PlacementStatus.employed_90d, PlacementStatus.left}),
+    PlacementStatus.employed_90d: frozenset({PlacementStatus.employed_180d, PlacementStatus.left}),
+    PlacementStatus.employed_180d: frozenset({PlacementStatus.left}),
+    PlacementStatus.left: frozenset(),
+    PlacementStatus.cancelled: frozenset(),
+}
+# A placement in one of these statuses holds nothing any more: its person's school
+# seat, health slot and job position go back to the city and the vacancy, and the
+# family's housing unit once none of its members holds one (see services.ledger).
+RELEASED: Final = frozenset({PlacementStatus.left, PlacementStatus.cancelled})
 
 # For monitoring: who counts as relocated, hired, and kept d days after hiring.
-RELOCATED: Final = frozenset(PlacementStatus) - {PlacementStatus.proposed}
+RELOCATED: Final = frozenset(PlacementStatus) - {
+    PlacementStatus.proposed,
+    PlacementStatus.cancelled,
+}
 HIRED: Final = frozenset(
     {
         PlacementStatus.hired,

@@ -231,3 +231,14 @@ class OutcomeModelVersion(Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
     artifact: Mapped[bytes] = mapped_column(LargeBinary)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class LedgerState(Base):
+    """One row: the ledger's version, raised by every change to what placements hold
+    (an approval, a release). Approvals lock this row, so two never book at once; a
+    draft solved at an older version is stale."""
+
+    __tablename__ = "ledger_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

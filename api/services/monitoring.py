@@ -16,11 +16,10 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from arraigo.data import Dataset
-
 from ..db import Placement, PlacementEvent, PlanJob, User, now
 from ..schemas import CapacityRow, IndicatorRow
 from ..vocab import HIRED, KEPT, RELOCATED, PlanStatus, Role
+from . import ledger
 from .audit import audit
 from .store import current_frame
 
@@ -167,21 +166,10 @@ def indicator_rows(table: pd.DataFrame) -> list[IndicatorRow]:
 
 
 def capacity_rows(session: Session, user: User) -> list[CapacityRow]:
-    """Use by approved placements against each city's capacity, with the shadow price
-    of the latest plan: the expected jobs one more unit (a school seat, a house) adds."""
-    destinations = current_frame(session, "destinations")
-    if destinations is None:
-        return []
-    capacity = Dataset(destinations=destinations).capacity()
-    used = pd.DataFrame(0.0, index=capacity.index, columns=capacity.columns)
-    placed = dict(session.execute(select(Placement.family_id, Placement.city).distinct()).all())
-    people, families = current_frame(session, "people"), current_frame(session, "families")
-    if placed and people is not None and families is not None:
-        placed_families = families[families["family_id"].isin(placed)]
-        batch = Dataset(people=people, families=placed_families, destinations=destinations)
-        use = batch.family_use()
-        use["city"] = use.index.map(placed)
-        used = used.add(use.groupby("city").sum(), fill_value=0.0).reindex(capacity.index)
+    """Each city's declared capacity, what placements hold and what remains (services.
+    ledger), with the shadow price of the latest plan: the expected jobs one more unit
+    (a school seat, a house) adds."""
+    cells = ledger.capacity_cells(session)
     plan = session.scalar(
         select(PlanJob)
         .where(PlanJob.status.in_((PlanStatus.approved, PlanStatus.draft)))
@@ -191,20 +179,17 @@ def capacity_rows(session: Session, user: User) -> list[CapacityRow]:
     if plan is not None and plan.result:
         prices = {(u["city"], u["resource"]): u["shadow_price"] for u in plan.result["usage"]}
     audit(session, user, "export", "capacity", None)
-    rows = []
-    for city in capacity.index:
-        for resource in capacity.columns:
-            cap = capacity.loc[city, resource]
-            cap = None if pd.isna(cap) else float(cap)
-            use_value = float(used.loc[city, resource])
-            rows.append(
-                CapacityRow(
-                    city=city,
-                    resource=resource,
-                    used=use_value,
-                    capacity=cap,
-                    share=(use_value / cap) if cap else None,
-                    shadow_price=prices.get((city, resource)),
-                )
-            )
-    return rows
+    return [
+        CapacityRow(
+            city=city,
+            resource=resource,
+            used=cell.held,
+            capacity=cell.declared,
+            share=(cell.held / cell.declared) if cell.declared else None,
+            held=cell.held,
+            remaining=cell.remaining,
+            over=cell.over,
+            shadow_price=prices.get((city, resource)),
+        )
+        for (city, resource), cell in cells.items()
+    ]

@@ -6,9 +6,12 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from arraigo.data import working_members
+
 from ..db import Placement, PlacementEvent, User, now
 from ..schemas import EventIn, EventOut, FollowUp, PlacementOut, PlacementPatch
-from ..vocab import NEXT_CHECK, PlacementStatus, Role
+from ..vocab import HIRED, NEXT_CHECK, NEXT_STATUSES, RELEASED, PlacementStatus, Role
+from . import ledger
 from .audit import audit
 from .errors import Invalid, NotFound
 from .store import current_frame
@@ -138,11 +141,48 @@ def list_events(session: Session, placement_id: int) -> list[EventOut]:
     return [EventOut.model_validate(e) for e in _events(session, placement_id)]
 
 
-def add_event(session: Session, user: User, placement_id: int, event: EventIn) -> EventOut:
-    """Record a placement's status on a date (not in the future); logged."""
-    placement = _placement(session, placement_id)
+def _check_event(session: Session, placement: Placement, event: EventIn) -> None:
+    """The pipeline's rules: a status may only follow the one before it (vocab.
+    NEXT_STATUSES), on a date neither in the future nor before the approval or the
+    previous status, and only people of working age are hired."""
     if event.date > now().date():
         raise Invalid("La fecha está en el futuro / the date is in the future.")
+    events = _events(session, placement.id)
+    last = events[-1] if events else None
+    current = PlacementStatus(last.status) if last else PlacementStatus.proposed
+    if event.status not in NEXT_STATUSES[current]:
+        allowed = ", ".join(sorted(NEXT_STATUSES[current])) or "ninguno / none"
+        raise Invalid(
+            f"Después de «{current}» no puede seguir «{event.status}»; puede seguir: "
+            f"{allowed} / «{event.status}» cannot follow «{current}»."
+        )
+    approved = placement.created_at.date()
+    earliest = max([approved, *(e.date for e in events)])
+    if event.date < earliest:
+        raise Invalid(
+            f"La fecha {event.date} es anterior a la aprobación o al estado anterior "
+            f"({earliest}) / the date is before the approval or the previous status."
+        )
+    if event.status in HIRED:
+        person = current_frame(session, "people")
+        row = None if person is None else person[person["person_id"] == placement.person_id]
+        if row is None or row.empty or not working_members(row).iloc[0]:
+            raise Invalid(
+                "Solo se contrata a personas de 18 a 64 años / only people aged 18 to 64 "
+                "can be hired."
+            )
+    if event.vacancy_id:
+        vacancies = current_frame(session, "vacancies")
+        if vacancies is None or event.vacancy_id not in set(vacancies["vacancy_id"]):
+            raise Invalid(f"No existe la vacante {event.vacancy_id!r} / no such vacancy.")
+
+
+def add_event(session: Session, user: User, placement_id: int, event: EventIn) -> EventOut:
+    """Record a placement's next status on a date, under the pipeline's rules; logged.
+    A status that releases what the placement held (cancelled, left) changes the
+    ledger."""
+    placement = _placement(session, placement_id)
+    _check_event(session, placement, event)
     row = PlacementEvent(
         placement_id=placement_id,
         status=event.status,
@@ -155,6 +195,8 @@ def add_event(session: Session, user: User, placement_id: int, event: EventIn) -
         placement.vacancy_id = event.vacancy_id
     session.flush()
     placement.status = _events(session, placement_id)[-1].status
+    if event.status in RELEASED:
+        ledger.touch(session)
     audit(
         session,
         user,

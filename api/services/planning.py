@@ -24,6 +24,7 @@ from arraigo.optimizer import (
 
 from ..db import PlanDecision, PlanJob
 from ..vocab import DecisionAction
+from . import ledger
 from .scoring import member_vacancy_scores
 from .store import current_dataset, json_safe
 
@@ -77,7 +78,10 @@ def plan_job(
     what the scores came from."""
     job = session.get(PlanJob, job_id)
     params = job.params
+    # Solved against what remains: capacity and positions less what placements hold.
     dataset = batch(current_dataset(session), params.get("families"), params.get("cities"))
+    dataset = ledger.remaining_dataset(session, dataset)
+    solved_against = ledger.state(session)
     locks: dict[str, str] = {}
     vetoes: list[tuple[str, str]] = []
     for decision in decisions_of(session, job_id):
@@ -126,4 +130,5 @@ def plan_job(
     record["locks"] = locks
     record["vetoes"] = [list(v) for v in vetoes]
     record["wall_seconds"] = round(time.perf_counter() - started, 3)
+    record["ledger"] = solved_against
     return json_safe(record)

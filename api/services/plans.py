@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db import Placement, PlanDecision, PlanJob, User, now
+from ..db import PlanDecision, PlanJob, User, now
 from ..schemas import ApprovalOut, DecisionIn, DecisionOut, PlanOut, PlanRequest
 from ..vocab import UNFINISHED, PlanStatus
+from . import ledger
 from .audit import audit
 from .errors import Conflict, Invalid, NotFound
 from .jobs import PlanRunner
@@ -31,8 +32,19 @@ def elapsed(job: PlanJob) -> float | None:
     return (end - start).total_seconds()
 
 
-def plan_out(job: PlanJob, with_result: bool = True) -> PlanOut:
+def is_stale(job: PlanJob, now_state: dict[str, int] | None) -> bool:
+    """A draft solved before the ledger or the data changed (an approval, a release, an
+    import since): its numbers no longer describe what remains."""
+    if job.status != PlanStatus.draft or not job.result or now_state is None:
+        return False
+    return job.result.get("ledger") != now_state
+
+
+def plan_out(
+    job: PlanJob, with_result: bool = True, now_state: dict[str, int] | None = None
+) -> PlanOut:
     return PlanOut(
+        stale=is_stale(job, now_state),
         id=job.id,
         status=job.status,
         created_by=job.created_by,
@@ -61,11 +73,6 @@ def _draft(session: Session, plan_id: int) -> PlanJob:
     return job
 
 
-def placed_families(session: Session) -> set[str]:
-    """Families already placed by an approved plan."""
-    return set(session.scalars(select(Placement.family_id)))
-
-
 def _start(
     session: Session, runner: PlanRunner, user: User, params: dict[str, Any], parent: int | None
 ) -> PlanJob:
@@ -85,7 +92,7 @@ def start_plan(session: Session, runner: PlanRunner, user: User, request: PlanRe
         families = current_frame(session, "families")
         if families is None:
             raise Conflict("No families stored yet: import them first.")
-        placed = placed_families(session)
+        placed = ledger.placed_families(session)
         params["families"] = [f for f in families["family_id"] if f not in placed]
     return plan_out(_start(session, runner, user, params, None))
 
@@ -93,11 +100,12 @@ def start_plan(session: Session, runner: PlanRunner, user: User, request: PlanRe
 def list_plans(session: Session, limit: int = 100) -> list[PlanOut]:
     """The newest plans, without their results."""
     jobs = session.scalars(select(PlanJob).order_by(PlanJob.id.desc()).limit(limit))
-    return [plan_out(job, with_result=False) for job in jobs]
+    now_state = ledger.state(session)
+    return [plan_out(job, with_result=False, now_state=now_state) for job in jobs]
 
 
 def get_plan(session: Session, plan_id: int) -> PlanOut:
-    return plan_out(plan_job(session, plan_id))
+    return plan_out(plan_job(session, plan_id), now_state=ledger.state(session))
 
 
 def cancel_plan(session: Session, runner: PlanRunner, user: User, plan_id: int) -> PlanOut:
@@ -154,7 +162,10 @@ def reoptimize(session: Session, runner: PlanRunner, user: User, plan_id: int) -
 
 def approve(session: Session, user: User, plan_id: int) -> ApprovalOut:
     """Atomic: every relocated person gets a placement (with the planned vacancy) and
-    the plan becomes approved, or nothing changes."""
+    the plan becomes approved, or nothing changes. Under the ledger's lock, the plan
+    must still fit in what remains (another plan approved since may have taken it)."""
+    plan_job(session, plan_id)
+    ledger.lock(session)
     job = _draft(session, plan_id)
     pending = session.scalar(select(PlanDecision.id).where(PlanDecision.plan_id == plan_id))
     if pending is not None:
@@ -162,12 +173,13 @@ def approve(session: Session, user: User, plan_id: int) -> ApprovalOut:
             "Hay decisiones sin aplicar: re-optimice antes de aprobar / "
             "re-optimise to apply the decisions before approving."
         )
-    placed = placed_families(session)
+    placed = ledger.placed_families(session)
     families = {f["family_id"]: f["city"] for f in job.result["families"] if f["city"]}
     again = sorted(set(families) & placed)
     if again:
         raise Conflict(f"Ya reubicadas por otro plan / already placed: {', '.join(again[:10])}")
     jobs = {m["person_id"]: m["vacancy_id"] for m in job.result["members"]}
+    ledger.check_room(session, families, jobs)
     count = place_families(session, user, plan_id, families, jobs)
     job.status, job.approved_by, job.approved_at = PlanStatus.approved, user.username, now()
     audit(session, user, "plan_approve", "plan", plan_id, families=len(families), placements=count)

@@ -20,6 +20,7 @@ from ..schemas import (
 )
 from .audit import audit
 from .errors import NotFound
+from .ledger import position_cells
 from .privacy import personal_filter
 from .scoring import corrections
 from .store import (
@@ -141,9 +142,18 @@ def list_vacancies(
     records = current_records(session, "vacancies")
     if city is not None:
         records = [r for r in records if r.data.get("city") == city]
+    positions = position_cells(session)
     items = []
     for record in records[offset : offset + limit]:
         row = clean(frame_from_json("vacancies", [record.data]).iloc[0].to_dict())
         fields = {k: v for k, v in row.items() if k in VacancyOut.model_fields}
-        items.append(VacancyOut.model_construct(**fields, version=record.version))
+        cell = positions[record.key]
+        items.append(
+            VacancyOut.model_construct(
+                **fields,
+                version=record.version,
+                positions_held=int(cell.held),
+                positions_remaining=int(cell.remaining),
+            )
+        )
     return Page[VacancyOut](total=len(records), items=items)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from ..deps import RowId, RunnerDep, SessionDep
 from ..schemas import DecisionIn, PlanRequest
-from ..services import plans, records
+from ..services import ledger, plans, records
 from ..services.store import current_frame
 from ..vocab import PlanStatus
 from .charts import figure_html, flow_map
@@ -23,7 +23,7 @@ router = page_router()
 @router.get("/plans", response_class=HTMLResponse)
 def plans_page(request: Request, session: SessionDep, user: StaffPage, error: str | None = None):
     families = records.list_families(session, limit=1000).items
-    placed = plans.placed_families(session)
+    placed = ledger.placed_families(session)
     return render(
         request,
         "plans.html",

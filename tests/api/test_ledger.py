@@ -1,0 +1,204 @@
+"""The ledger week after week: approved plans hold capacity and positions, releases
+give them back, approvals re-check what remains, and the placement pipeline keeps to
+its rules."""
+
+import datetime as dt
+import threading
+
+import pytest
+
+from arraigo.api.app import create_app
+from arraigo.api.db import PlanJob
+
+from .conftest import CORPUS, Client, settings_for, upload
+
+TODAY = dt.date.today().isoformat()
+
+
+def draft(app, cities: dict[str, str], jobs: dict[str, str] | None = None) -> int:
+    """A draft plan placing families (family -> city) and members in vacancies, as a
+    plan job leaves it."""
+    result = {
+        "status": "optimal",
+        "families": [{"family_id": f, "city": c, "reason": "r"} for f, c in cities.items()],
+        "members": [{"person_id": p, "vacancy_id": v} for p, v in (jobs or {}).items()],
+        "usage": [],
+    }
+    with app.state.sessions() as session:
+        job = PlanJob(created_by="relocation_staff", status="draft", params={}, result=result)
+        session.add(job)
+        session.commit()
+        return job.id
+
+
+def cell(client, city: str, resource: str) -> dict:
+    rows = client.get("/api/v1/monitoring/capacity").json()
+    return next(r for r in rows if r["city"] == city and r["resource"] == resource)
+
+
+def placement_of(client, person: str) -> int:
+    return next(
+        p["id"] for p in client.get("/api/v1/placements").json() if p["person_id"] == person
+    )
+
+
+def approved(app, client, cities: dict[str, str]) -> None:
+    assert client.post(f"/api/v1/plans/{draft(app, cities)}/approve").status_code == 200
+
+
+def event(client, placement: int, status: str, date: str = TODAY, **extra):
+    body = {"status": status, "date": date, **extra}
+    return client.post(f"/api/v1/placements/{placement}/events", json=body)
+
+
+def test_a_second_plan_approved_after_the_first_cannot_take_the_same_house(app, loaded):
+    first = draft(app, {"F3": "Querétaro"})
+    second = draft(app, {"F4": "Querétaro"})  # Querétaro declares one housing unit
+    assert loaded.post(f"/api/v1/plans/{first}/approve").status_code == 200
+    assert loaded.get(f"/api/v1/plans/{second}").json()["stale"] is True
+    refused = loaded.post(f"/api/v1/plans/{second}/approve")
+    assert refused.status_code == 409
+    assert "Querétaro, vivienda: quedan 0, el plan usa 1" in refused.json()["detail"]
+    assert "re-optimise" in refused.json()["detail"]
+    housing = cell(loaded, "Querétaro", "housing_units")
+    assert (housing["capacity"], housing["held"], housing["remaining"]) == (1, 1, 0)
+    assert loaded.get(f"/api/v1/plans/{second}").json()["status"] == "draft"
+
+
+def test_a_cancelled_placement_gives_its_house_back(app, loaded):
+    first = draft(app, {"F3": "Querétaro"})
+    second = draft(app, {"F4": "Querétaro"})
+    assert loaded.post(f"/api/v1/plans/{first}/approve").status_code == 200
+    assert event(loaded, placement_of(loaded, "P8"), "cancelled").status_code == 201
+    assert cell(loaded, "Querétaro", "housing_units")["remaining"] == 1
+    assert loaded.post(f"/api/v1/plans/{second}/approve").status_code == 200
+    # The cancelled family waits again: a new plan may place it.
+    waiting = loaded.post("/api/v1/plans", json={"time_limit": 1}).json()["params"]["families"]
+    assert waiting == ["F1", "F2", "F3"]
+
+
+def test_positions_are_held_by_planned_jobs_and_refused_beyond_them(app, loaded):
+    first = draft(app, {"F3": "Monterrey"}, {"P8": "V3"})  # V3 has one position
+    second = draft(app, {"F4": "Monterrey"}, {"P9": "V3"})
+    assert loaded.post(f"/api/v1/plans/{first}/approve").status_code == 200
+    v3 = next(v for v in loaded.get("/api/v1/vacancies").json()["items"] if v["vacancy_id"] == "V3")
+    assert (v3["positions"], v3["positions_held"], v3["positions_remaining"]) == (1, 1, 0)
+    refused = loaded.post(f"/api/v1/plans/{second}/approve")
+    assert refused.status_code == 409 and "vacante V3: quedan 0 puestos" in refused.json()["detail"]
+
+
+def test_a_capacity_cut_shows_the_city_over_capacity(app, loaded, tmp_path):
+    assert (
+        loaded.post(f"/api/v1/plans/{draft(app, {'F3': 'Querétaro'})}/approve").status_code == 200
+    )
+    cut = (CORPUS / "good" / "destinations.csv").read_text(encoding="utf-8")
+    cut = cut.replace(
+        "Querétaro,Querétaro,20.5888,-100.3899,1,", "Querétaro,Querétaro,20.5888,-100.3899,0,"
+    )
+    path = tmp_path / "destinations.csv"
+    path.write_text(cut, encoding="utf-8")
+    assert upload(loaded, path).status_code == 200
+    housing = cell(loaded, "Querétaro", "housing_units")
+    assert (housing["capacity"], housing["held"], housing["remaining"], housing["over"]) == (
+        0,
+        1,
+        -1,
+        True,
+    )
+
+
+def test_a_new_plan_is_solved_against_what_remains(app, loaded):
+    assert (
+        loaded.post(f"/api/v1/plans/{draft(app, {'F3': 'Querétaro'})}/approve").status_code == 200
+    )
+    started = loaded.post("/api/v1/plans", json={"time_limit": 5}).json()
+    from .test_service_plans import wait
+
+    plan = wait(loaded, started["id"])
+    assert plan["status"] == "draft", plan["error"]
+    assert plan["stale"] is False
+    cities = {f["family_id"]: f["city"] for f in plan["result"]["families"]}
+    assert "F3" not in cities  # placed already
+    assert cities["F4"] != "Querétaro"  # its first choice, but the only house is taken
+    housing = next(
+        u
+        for u in plan["result"]["usage"]
+        if (u["city"], u["resource"]) == ("Querétaro", "housing_units")
+    )
+    assert housing["capacity"] == 0
+
+
+def test_two_workers_approving_at_once_never_over_book(app, database_url, loaded):
+    plans = [draft(app, {"F3": "Querétaro"}), draft(app, {"F4": "Querétaro"})]
+    sibling = create_app(settings_for(database_url))
+    answers: list[int] = []
+    try:
+        with Client(sibling) as other:
+            other.sign_in("relocation_staff")
+            clients = [loaded, other]
+
+            def approve(i: int) -> None:
+                answers.append(clients[i].post(f"/api/v1/plans/{plans[i]}/approve").status_code)
+
+            threads = [threading.Thread(target=approve, args=(i,)) for i in (0, 1)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+    finally:
+        sibling.state.runner.shutdown()
+        sibling.state.engine.dispose()
+    assert sorted(answers) == [200, 409]
+    assert cell(loaded, "Querétaro", "housing_units")["held"] == 1
+
+
+@pytest.fixture
+def family_one(app, loaded):
+    """F1 (P1 34, P2 36, P3 9, P4 4 years old) placed in Saltillo today."""
+    approved(app, loaded, {"F1": "Saltillo"})
+    return {p: placement_of(loaded, p) for p in ("P1", "P2", "P3", "P4")}
+
+
+def test_statuses_follow_the_pipeline(loaded, family_one):
+    placement = family_one["P1"]
+    skipped = event(loaded, placement, "hired")
+    assert skipped.status_code == 422
+    assert "Después de «proposed» no puede seguir «hired»" in skipped.json()["detail"]
+    for status in ("moved", "hired", "employed_30d"):
+        assert event(loaded, placement, status).status_code == 201
+    assert event(loaded, placement, "proposed").status_code == 422  # no way back
+    assert event(loaded, placement, "left").status_code == 201
+    assert event(loaded, placement, "moved").status_code == 422  # left is final
+
+
+def test_a_status_cannot_be_dated_before_the_approval_or_the_previous_one(loaded, family_one):
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    early = event(loaded, family_one["P1"], "moved", yesterday)
+    assert early.status_code == 422 and "anterior a la aprobación" in early.json()["detail"]
+
+
+def test_only_people_of_working_age_are_hired(loaded, family_one):
+    child = family_one["P3"]
+    assert event(loaded, child, "moved").status_code == 201
+    refused = event(loaded, child, "hired")
+    assert refused.status_code == 422 and "18 a 64" in refused.json()["detail"]
+
+
+def test_a_hire_names_a_vacancy_that_exists(loaded, family_one):
+    adult = family_one["P2"]
+    assert event(loaded, adult, "moved").status_code == 201
+    missing = event(loaded, adult, "hired", vacancy_id="NO-SUCH-VACANCY")
+    assert missing.status_code == 422 and "NO-SUCH-VACANCY" in missing.json()["detail"]
+    assert event(loaded, adult, "hired", vacancy_id="V1").status_code == 201
+    v1 = next(v for v in loaded.get("/api/v1/vacancies").json()["items"] if v["vacancy_id"] == "V1")
+    assert v1["positions_held"] == 1
+
+
+def test_a_member_who_leaves_gives_back_their_school_seat_and_the_family_keeps_its_house(
+    loaded, family_one
+):
+    before = cell(loaded, "Saltillo", "school_primaria")["held"]
+    assert event(loaded, family_one["P3"], "moved").status_code == 201
+    assert event(loaded, family_one["P3"], "left").status_code == 201
+    assert cell(loaded, "Saltillo", "school_primaria")["held"] == before - 1
+    assert cell(loaded, "Saltillo", "housing_units")["held"] == 1
