@@ -62,6 +62,12 @@ class ImportOut(BaseModel):
         default={},
         examples=[{"people": {"new": 120, "updated": 3, "unchanged": 40}}],
     )
+    existing: dict[str, dict[str, int]] = Field(
+        default={},
+        description="Before storing: people and families new, already stored, already placed "
+        "and changed.",
+        examples=[{"people": {"new": 250, "stored": 3, "placed": 1, "changed": 1}}],
+    )
     duplicates_flagged: int = 0
     import_ids: list[int] = []
 

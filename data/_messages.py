@@ -31,6 +31,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The file is not UTF-8 (byte {position}). Save it as 'CSV UTF-8'.",
     ),
     "file_empty": ("El archivo no tiene filas de datos.", "The file has no data rows."),
+    "placed_identity_change": (
+        "{person} ya está reubicada en {city}: cambiar {columns} requiere confirmar el cambio "
+        "(queda registrado en la bitácora); si el id se reutilizó para otra persona, use un id "
+        "nuevo.",
+        "{person} is already relocated to {city}: changing {columns} needs an explicit "
+        "confirmation (it is logged); if the id was reused for someone else, use a new id.",
+    ),
     "table_required": (
         "Falta la tabla {kind}; se necesita para planear.",
         "The {kind} table is missing; planning needs it.",

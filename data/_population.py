@@ -207,8 +207,14 @@ class _People:
         return "primaria" if age < 16 else "secundaria"
 
     def add_family(
-        self, family_id: str, nationality: str, origin_city: str, members: list[tuple[int, str]]
+        self,
+        family_id: str,
+        person_stem: str,
+        nationality: str,
+        origin_city: str,
+        members: list[tuple[int, str]],
     ) -> None:
+        """Add a family's members, with ids ``<person_stem>-1``, ``-2``…"""
         rng = self.rng
         origin = NATIONALITIES[nationality]
         first_names, last_names = _NAMES[origin.names]
@@ -222,7 +228,7 @@ class _People:
                 languages = ["ht", "es" if person_nationality == "CHL" else "pt"]
             education = self._education(age)
             skills, years, trade = self._skills(origin, languages, age, education)
-            person_id = f"{family_id.replace('F', 'P', 1)}-{index}"
+            person_id = f"{person_stem}-{index}"
             if trade is not None:
                 self.trade_isco[person_id] = self.isco_of[trade]
             phone = ""
@@ -298,7 +304,8 @@ def waiting_families(
         family_id = f"{prefix}F{i + 1:05d}"
         nationality = nat_codes[rng.choice(len(nat_codes), p=nat_p)]
         origin = origin_names[rng.choice(len(origin_names), p=origin_p)]
-        people.add_family(family_id, nationality, origin, _members(rng, _pick(rng, _COMPOSITIONS)))
+        members = _members(rng, _pick(rng, _COMPOSITIONS))
+        people.add_family(family_id, f"{prefix}P{i + 1:05d}", nationality, origin, members)
         ranked = [city_names[j] for j in rng.choice(len(city_names), 3, replace=False, p=pull)]
         ties = ranked[0] if rng.random() < 0.1 else None
         preferred = ranked[: rng.choice(4, p=[0.25, 0.35, 0.25, 0.15])]

@@ -148,6 +148,7 @@ def generate_scenario(
     vacancies: int | None = None,
     tightness: float = 0.8,
     as_of: dt.date = dt.date(2026, 11, 2),
+    id_prefix: str = "",
 ) -> Dataset:
     """A synthetic batch of families with destinations and vacancies.
 
@@ -155,9 +156,12 @@ def generate_scenario(
     resource (below 1, not everyone can move). ``vacancies`` is the number of
     postings (default 0.9 per family, about 2.9 positions each). ``as_of`` is the
     date registrations count back from, so output does not depend on the clock.
+    ``id_prefix`` starts every family, person and vacancy id (``W2-F00001``,
+    ``W2-P00001-1``, ``W2-V000001``), so a later week's batch never reuses an id.
     """
     if families < 1:
         raise ValueError("families must be at least 1")
     count = round(VACANCIES_PER_FAMILY * families) if vacancies is None else vacancies
-    dataset, _ = synthetic_batch(np.random.default_rng(seed), families, count, tightness, as_of)
+    rng = np.random.default_rng(seed)
+    dataset, _ = synthetic_batch(rng, families, count, tightness, as_of, prefix=id_prefix)
     return dataset

@@ -31,13 +31,23 @@ def generate(
             help="Familias de una cohorte pasada con resultados simulados, en OUT/history/.",
         ),
     ] = 0,
+    id_prefix: Annotated[
+        str,
+        typer.Option(
+            "--id-prefix",
+            help="Prefijo de los ids (p. ej. W2-) para un lote de otra semana / id prefix "
+            "for a later week's batch, so ids never collide with earlier ones.",
+        ),
+    ] = "",
 ) -> None:
     """Genera el escenario sintético de México (determinista para una semilla).
 
     Generate the synthetic Mexico scenario: people, families, destinations, vacancies.
     """
     started = time.perf_counter()
-    dataset = generate_scenario(families, seed=seed, vacancies=vacancies, tightness=tightness)
+    dataset = generate_scenario(
+        families, seed=seed, vacancies=vacancies, tightness=tightness, id_prefix=id_prefix
+    )
     suffix = f".{file_format.lstrip('.')}"
     written = dataset.write(out, suffix=suffix)
     if history:

@@ -31,18 +31,28 @@ async def upload(
         ),
     ],
     dry_run: Annotated[bool, Form(description="Only check; store nothing.")] = False,
+    confirm_identity_changes: Annotated[
+        bool,
+        Form(
+            description="Change the name, age, nationality or family of people already "
+            "relocated (logged); without it such a change is refused."
+        ),
+    ] = False,
 ) -> JSONResponse | ImportOut:
     """Files are parsed as data (never executed or unpickled) and checked exactly as
     `arraigo validate` does, against the records already stored. Any error: nothing
     is stored, and every problem comes back with file, row and column. The same file
     twice changes nothing; a changed record gets a new version and keeps its history."""
     contents = await read_uploads(files)
-    result = imports.run_import(session, contents, user, dry_run=dry_run)
+    result = imports.run_import(
+        session, contents, user, dry_run=dry_run, confirm_identity=confirm_identity_changes
+    )
     body = ImportOut(
         ok=result.ok,
         dry_run=dry_run,
         problems=[ProblemOut(**p.as_dict()) for p in result.problems],
         counts=result.counts,
+        existing=result.existing,
         duplicates_flagged=result.duplicates_flagged,
         import_ids=result.import_ids,
     )

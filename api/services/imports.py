@@ -18,15 +18,16 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from arraigo.data import Problem, kind_of, validate_against
+from arraigo.data import KEY_COLUMNS, Dataset, Problem, kind_of, validate_against
 
 from ..db import Import, User
 from ..schemas import ImportRecord, Page
 from ..vocab import IMPORT_KINDS
+from . import ledger
 from .audit import audit
 from .duplicates import flag_duplicates
 from .errors import Gone
-from .store import current_dataset, upsert
+from .store import content_hash, current_dataset, current_records, json_safe, upsert
 
 # Large enough for a month of the programme (25,000 people) in any format.
 MAX_UPLOAD_BYTES = 50 * 2**20
@@ -40,6 +41,8 @@ class ImportResult:
 
     problems: list[Problem]
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Before anything is stored: per table, rows new, already stored, placed, changed.
+    existing: dict[str, dict[str, int]] = field(default_factory=dict)
     duplicates_flagged: int = 0
     import_ids: list[int] = field(default_factory=list)
 
@@ -54,13 +57,72 @@ def _safe_name(filename: str) -> str:
     return re.sub(r"[^\w.\-]", "_", name) or "upload"
 
 
+# A person's identity in the records: changing it for someone already relocated is
+# either a correction staff confirm, or an id reused for someone else.
+IDENTITY_COLUMNS = ("full_name", "age", "nationality", "family_id")
+
+
+@dataclass(frozen=True)
+class IdentityChange:
+    row: int
+    person_id: str
+    city: str
+    columns: tuple[str, ...]
+
+
+def _against_stored(
+    session: Session, uploaded: Dataset
+) -> tuple[dict[str, dict[str, int]], list[IdentityChange]]:
+    """What the files would do to stored people and families: per table how many rows
+    are new, already stored, already placed, and changed; and every change to the
+    identity of a placed person (with its row as the spreadsheet shows it)."""
+    placed = ledger.active_placements(session)
+    city_of = {
+        "people": dict(zip(placed["person_id"], placed["city"], strict=True)),
+        "families": dict(zip(placed["family_id"], placed["city"], strict=True)),
+    }
+    report, changes = {}, []
+    for kind in ("people", "families"):
+        frame = getattr(uploaded, kind)
+        if frame is None:
+            continue
+        key = KEY_COLUMNS[kind]
+        stored = {r.key: r.data for r in current_records(session, kind)}
+        counts = {"new": 0, "stored": 0, "placed": 0, "changed": 0}
+        for index, row in enumerate(frame.to_dict("records")):
+            data = json_safe(row)
+            old = stored.get(str(data[key]))
+            if old is None:
+                counts["new"] += 1
+                continue
+            counts["stored"] += 1
+            counts["changed"] += content_hash(data) != content_hash(
+                {k: v for k, v in old.items() if k in data}
+            )
+            city = city_of[kind].get(str(data[key]))
+            if city is None:
+                continue
+            counts["placed"] += 1
+            moved = tuple(c for c in IDENTITY_COLUMNS if c in data and data[c] != old.get(c))
+            if kind == "people" and moved and not old.get("erased"):
+                changes.append(IdentityChange(index + 2, str(data[key]), city, moved))
+        report[kind] = counts
+    return report, changes
+
+
 def run_import(
-    session: Session, files: list[tuple[str, bytes]], user: User, dry_run: bool = False
+    session: Session,
+    files: list[tuple[str, bytes]],
+    user: User,
+    dry_run: bool = False,
+    confirm_identity: bool = False,
 ) -> ImportResult:
     """Check uploaded files against the stored records and, if all is well, store them.
 
-    Nothing is written when any file has an error, or on a dry run. The caller's
-    transaction makes the whole import one commit.
+    Nothing is written when any file has an error, or on a dry run. The check says what
+    the files would do to people and families already stored or placed; changing the
+    identity of someone already relocated is refused unless ``confirm_identity``, and
+    then logged. The caller's transaction makes the whole import one commit.
     """
     allowed = IMPORT_KINDS.get(user.role, frozenset())
     with tempfile.TemporaryDirectory(prefix="arraigo-import-") as folder:
@@ -81,6 +143,24 @@ def run_import(
     problems = [replace(p, file=Path(p.file).name) for p in problems + found]
     result = ImportResult(problems)
     if not result.ok or uploaded is None:
+        return result
+    result.existing, changes = _against_stored(session, uploaded)
+    if changes and not confirm_identity:
+        people_file = next(p.name for p in paths if kind_of(p) == "people")
+        result.problems += [
+            Problem(
+                people_file,
+                change.row,
+                change.columns[0],
+                "placed_identity_change",
+                context={
+                    "person": change.person_id,
+                    "city": change.city,
+                    "columns": ", ".join(change.columns),
+                },
+            )
+            for change in changes
+        ]
         return result
     for kind in ("destinations", "families", "people", "vacancies", "outcomes"):
         frame = getattr(uploaded, kind)
@@ -103,6 +183,11 @@ def run_import(
         result.counts[kind] = counts
         result.import_ids.append(record.id)
         audit(session, user, "import", kind, record.id, filename=path.name, **counts)
+    if not dry_run:
+        for change in changes:  # confirmed: who changed whose identity, never the values
+            audit(
+                session, user, "identity_change", "person", change.person_id, columns=change.columns
+            )
     if uploaded.people is not None and not dry_run:
         session.flush()
         result.duplicates_flagged = flag_duplicates(session, set(uploaded.people["person_id"]))

@@ -49,13 +49,16 @@ async def upload(
     waiting: PendingDep,
     files: Annotated[list[UploadFile] | None, File()] = None,
     pending: Annotated[str | None, Form()] = None,
+    confirm_identity: Annotated[bool, Form()] = False,
 ):
     """First a check (nothing stored), then, when it is clean, a confirmation that
     stores the same bytes."""
     contents = waiting.take(user, pending) if pending else await read_uploads(files)
     if not contents:
         raise ServiceError("Elija al menos un archivo.")
-    result = imports.run_import(session, contents, user, dry_run=not pending)
+    result = imports.run_import(
+        session, contents, user, dry_run=not pending, confirm_identity=confirm_identity
+    )
     key = None
     if not result.ok:
         session.rollback()
@@ -73,5 +76,6 @@ async def upload(
         stored=bool(pending) and result.ok,
         files=[name for name, _c in contents],
         pending=key,
+        confirm_identity=confirm_identity,
         imports=_recent_imports(session),
     )

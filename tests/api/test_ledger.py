@@ -202,3 +202,46 @@ def test_a_member_who_leaves_gives_back_their_school_seat_and_the_family_keeps_i
     assert event(loaded, family_one["P3"], "left").status_code == 201
     assert cell(loaded, "Saltillo", "school_primaria")["held"] == before - 1
     assert cell(loaded, "Saltillo", "housing_units")["held"] == 1
+
+
+def test_a_new_batch_that_reuses_the_id_of_a_relocated_person_is_refused(app, loaded, tmp_path):
+    approved(app, loaded, {"F1": "Saltillo"})
+    people = (CORPUS / "good" / "people.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = people[0], people[1:]
+    reused = next(r for r in rows if r.startswith("P2,")).replace("P2,F1,36", "P2,F1,52")
+    path = tmp_path / "people.csv"
+    path.write_text("\n".join([header, reused, rows[-1]]) + "\n", encoding="utf-8")
+    checked = upload(loaded, path, dry_run=True)
+    assert checked.status_code == 422
+    problem = checked.json()["problems"][0]
+    assert (problem["code"], problem["row"], problem["column"]) == (
+        "placed_identity_change",
+        2,
+        "age",
+    )
+    assert "P2 ya está reubicada en Saltillo" in problem["message_es"]
+    # Staff confirm a correction: stored, and the change of identity is logged.
+    confirmed = loaded.post(
+        "/api/v1/imports",
+        files=[("files", ("people.csv", path.read_bytes()))],
+        data={"confirm_identity_changes": "true"},
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["existing"]["people"] == {
+        "new": 0,
+        "stored": 2,
+        "placed": 1,
+        "changed": 1,
+    }
+    audit = as_admin_audit(app)
+    assert ("identity_change", "P2", ["age"]) in audit
+
+
+def as_admin_audit(app) -> list[tuple]:
+    from sqlalchemy import select
+
+    from arraigo.api.db import AuditEntry
+
+    with app.state.sessions() as session:
+        rows = session.scalars(select(AuditEntry)).all()
+        return [(r.action, r.entity_id, r.detail.get("columns")) for r in rows]

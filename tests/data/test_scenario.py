@@ -136,3 +136,14 @@ def test_history_has_outcomes_that_validate_and_depend_on_the_fit(tmp_path):
     missing = [not set(r) <= set(h) for r, h in zip(requires, held, strict=True)]
     kept = outcomes["employed_90d"].groupby(missing).mean()
     assert kept[True] < kept[False] - 0.1
+
+
+def test_a_later_weeks_batch_gets_ids_that_never_collide():
+    first = generate_scenario(20, seed=1)
+    later = generate_scenario(20, seed=2, id_prefix="W2-")
+    for kind, key in (("people", "person_id"), ("families", "family_id")):
+        ids = getattr(later, kind)[key]
+        assert ids.str.startswith("W2-").all()
+        assert not set(ids) & set(getattr(first, kind)[key])
+    assert later.vacancies["vacancy_id"].str.startswith("W2-V").all()
+    assert set(later.people["family_id"]) == set(later.families["family_id"])
