@@ -341,6 +341,16 @@ class IndicatorRow(BaseModel):
         default=None, description="Hired at least 90 days ago (or confirmed at 90 days)."
     )
     retained_90d: int | None = None
+    not_yet_30d: int | None = Field(
+        default=None, description="Hired less than 30 days ago: not yet in retention at 30 days."
+    )
+    not_yet_90d: int | None = None
+    not_yet_180d: int | None = None
+    invalid_histories: int | None = Field(
+        default=None,
+        description="Placements whose recorded statuses break the pipeline's rules (recorded "
+        "before they were enforced): left out of every figure.",
+    )
     hire_rate: float | None = None
     retention_30d: float | None = Field(
         default=None, description="Still employed 30 days after hiring (retention curve)."

@@ -66,7 +66,9 @@ class PlacementStatus(StrEnum):
 
 
 # The statuses that may follow each status (the placement pipeline). A placement is
-# cancelled before the move (the family did not go); anyone who moved may leave.
+# cancelled before the move (the family did not go); anyone who moved may leave; a
+# later confirmation of employment may come without the earlier ones (a caseworker
+# who first hears at six months that the person still works there records just that).
 NEXT_STATUSES: Final[dict[PlacementStatus, frozenset[PlacementStatus]]] = {
     PlacementStatus.proposed: frozenset({PlacementStatus.moved, PlacementStatus.cancelled}),
     PlacementStatus.moved: frozenset(
@@ -75,8 +77,17 @@ NEXT_STATUSES: Final[dict[PlacementStatus, frozenset[PlacementStatus]]] = {
     PlacementStatus.interviewed: frozenset(
         {PlacementStatus.interviewed, PlacementStatus.hired, PlacementStatus.left}
     ),
-    PlacementStatus.hired: frozenset({PlacementStatus.employed_30d, PlacementStatus.left}),
-    PlacementStatus.employed_30d: frozenset({PlacementStatus.employed_90d, PlacementStatus.left}),
+    PlacementStatus.hired: frozenset(
+        {
+            PlacementStatus.employed_30d,
+            PlacementStatus.employed_90d,
+            PlacementStatus.employed_180d,
+            PlacementStatus.left,
+        }
+    ),
+    PlacementStatus.employed_30d: frozenset(
+        {PlacementStatus.employed_90d, PlacementStatus.employed_180d, PlacementStatus.left}
+    ),
     PlacementStatus.employed_90d: frozenset({PlacementStatus.employed_180d, PlacementStatus.left}),
     PlacementStatus.employed_180d: frozenset({PlacementStatus.left}),
     PlacementStatus.left: frozenset(),

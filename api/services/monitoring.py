@@ -9,6 +9,7 @@ than the minimum size are suppressed for partners. Every view is logged as an ex
 import csv
 import datetime as dt
 import io
+import itertools
 from typing import Final, Literal
 
 import numpy as np
@@ -16,25 +17,55 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from arraigo.data import working_members
+
 from ..db import Placement, PlacementEvent, PlanJob, User, now
 from ..schemas import CapacityRow, IndicatorRow
-from ..vocab import HIRED, KEPT, RELOCATED, PlanStatus, Role
+from ..vocab import HIRED, KEPT, NEXT_STATUSES, RELOCATED, PlacementStatus, PlanStatus, Role
 from . import ledger
 from .audit import audit
 from .store import current_frame
 
 Dimension = Literal["city", "month", "nationality", "sex", "age_band"]
 DIMENSIONS: Final = ("city", "month", "nationality", "sex", "age_band")
-COUNTS: Final = ("people", "relocated", "hired", "retention_eligible", "retained_90d")
+COUNTS: Final = (
+    "people",
+    "relocated",
+    "hired",
+    "retention_eligible",
+    "retained_90d",
+    *(f"not_yet_{d}d" for d in KEPT),
+    "invalid_histories",
+)
+
+
+def follows_pipeline(statuses: list[str], dates: list[dt.date], working: bool) -> bool:
+    """Whether a placement's statuses, in the order recorded, keep the pipeline's rules:
+    each may follow the one before (from proposed), dates never go back, and only
+    people of working age are hired. Histories recorded before the rules were enforced
+    may break them; indicators leave those out and count them."""
+    if not statuses or statuses[0] != PlacementStatus.proposed:
+        return False
+    for before, after in itertools.pairwise(statuses):
+        if after not in NEXT_STATUSES.get(PlacementStatus(before), frozenset()):
+            return False
+    if any(later < earlier for earlier, later in itertools.pairwise(dates)):
+        return False
+    return working or not HIRED.intersection(statuses)
 
 
 def person_outcomes(
     placements: pd.DataFrame, events: pd.DataFrame, people: pd.DataFrame, today: dt.date
 ) -> pd.DataFrame:
-    """One row per placed person: their group attributes and outcomes."""
+    """One row per placed person (placements cancelled before the move left out): their
+    group attributes and outcomes, and whether their history keeps the pipeline's rules
+    (``valid``; events in the order recorded)."""
     if placements.empty:
-        return pd.DataFrame(columns=["placement_id", *DIMENSIONS, "relocated", "hired"])
-    by_placement = events.groupby("placement_id")
+        return pd.DataFrame(columns=["placement_id", *DIMENSIONS, "relocated", "hired", "valid"])
+    by_placement = events.groupby("placement_id", sort=False)
+    last = by_placement["status"].last()
+    cancelled = last[last == PlacementStatus.cancelled].index
+    placements = placements[~placements["id"].isin(cancelled)]
 
     def first(statuses: frozenset) -> pd.Series:
         chosen = events[events["status"].isin(statuses)]
@@ -56,7 +87,15 @@ def person_outcomes(
         horizon = pd.to_datetime(frame["hired_on"]) + pd.Timedelta(days=days)
         frame[f"eligible_{days}d"] = frame["hired"] & (kept | (horizon <= pd.Timestamp(today)))
         frame[f"retained_{days}d"] = kept
+        frame[f"not_yet_{days}d"] = frame["hired"] & ~frame[f"eligible_{days}d"]
     frame["retention_eligible"] = frame["eligible_90d"]
+    working = working_members(frame).to_numpy()
+    statuses = by_placement["status"].agg(list)
+    dates = by_placement["date"].agg(list)
+    frame["valid"] = [
+        follows_pipeline(statuses.get(i, []), dates.get(i, []), bool(w))
+        for i, w in zip(frame.index, working, strict=True)
+    ]
     days = (pd.to_datetime(frame["hired_on"]) - pd.to_datetime(frame["moved_on"])).dt.days
     frame["days_to_job"] = days.where(days >= 0)
     frame["month"] = pd.to_datetime(frame["since"]).dt.strftime("%Y-%m")
@@ -69,11 +108,15 @@ def person_outcomes(
 
 
 def indicators(outcomes: pd.DataFrame, by: Dimension) -> pd.DataFrame:
-    """Counts and rates per group of ``by``."""
+    """Counts and rates per group of ``by``, over histories that keep the pipeline's
+    rules (the others counted in ``invalid_histories``); ``not_yet_<d>d``: people hired
+    too recently to count in retention at d days."""
     rates = ["hire_rate", *(f"retention_{d}d" for d in KEPT), "median_days_to_job"]
     columns = [by, *COUNTS, *rates]
     if outcomes.empty:
         return pd.DataFrame(columns=columns)
+    invalid = (~outcomes["valid"].astype(bool)).groupby(outcomes[by], dropna=False).sum()
+    outcomes = outcomes[outcomes["valid"].astype(bool)]
     grouped = outcomes.groupby(by, dropna=False)
     table = pd.DataFrame(
         {
@@ -83,8 +126,13 @@ def indicators(outcomes: pd.DataFrame, by: Dimension) -> pd.DataFrame:
             "retention_eligible": grouped["retention_eligible"].sum(),
             "retained_90d": grouped["retained_90d"].sum(),
             "median_days_to_job": grouped["days_to_job"].median(),
+            **{f"not_yet_{d}d": grouped[f"not_yet_{d}d"].sum() for d in KEPT},
         }
     )
+    table = table.reindex(invalid.index).fillna(
+        {c: 0 for c in table.columns if c != "median_days_to_job"}
+    )
+    table["invalid_histories"] = invalid
     table["hire_rate"] = table["hired"] / table["relocated"].where(table["relocated"] > 0)
     for days in KEPT:
         eligible = grouped[f"eligible_{days}d"].sum()

@@ -245,3 +245,36 @@ def as_admin_audit(app) -> list[tuple]:
     with app.state.sessions() as session:
         rows = session.scalars(select(AuditEntry)).all()
         return [(r.action, r.entity_id, r.detail.get("columns")) for r in rows]
+
+
+def test_indicators_leave_out_broken_histories_and_say_who_is_hired_too_recently():
+    import pandas as pd
+
+    from arraigo.api.services.monitoring import indicators, person_outcomes
+
+    today = dt.date(2026, 11, 24)
+    ago = lambda days: today - dt.timedelta(days=days)  # noqa: E731
+    placements = pd.DataFrame(
+        {"id": [1, 2, 3, 4], "person_id": list("abcd"), "family_id": "F", "city": "León"}
+    )
+    events = pd.DataFrame(
+        [
+            (1, "proposed", ago(40)),
+            (1, "moved", ago(30)),
+            (1, "hired", ago(10)),  # too recent for retention at 30 days
+            (2, "proposed", ago(40)),
+            (2, "hired", ago(20)),  # hired without moving: recorded before the rules
+            (3, "proposed", ago(40)),
+            (3, "cancelled", ago(35)),  # never moved: not a placed person
+            (4, "proposed", ago(40)),
+            (4, "moved", ago(30)),
+            (4, "hired", ago(20)),  # a child
+        ],
+        columns=["placement_id", "status", "date"],
+    )
+    people = pd.DataFrame(
+        {"person_id": list("abcd"), "age": [30, 40, 25, 9], "sex": "F", "nationality": "HTI"}
+    )
+    row = indicators(person_outcomes(placements, events, people, today), "city").iloc[0]
+    assert (row["people"], row["hired"], row["invalid_histories"]) == (1, 1, 2)
+    assert (row["not_yet_30d"], row["not_yet_90d"]) == (1, 1)

@@ -236,12 +236,15 @@ def test_retention_curves_count_only_people_hired_long_enough_ago():
     )
     events = pd.DataFrame(
         [
+            (1, "proposed", ago(240)),
             (1, "moved", ago(230)),
             (1, "hired", ago(200)),
             (1, "employed_30d", ago(170)),
+            (2, "proposed", ago(240)),
             (2, "moved", ago(230)),
             (2, "hired", ago(200)),
             (2, "employed_180d", ago(20)),
+            (3, "proposed", ago(70)),
             (3, "moved", ago(60)),
             (3, "hired", ago(40)),  # too recent for 90 or 180 days
         ],
