@@ -278,3 +278,52 @@ def test_indicators_leave_out_broken_histories_and_say_who_is_hired_too_recently
     row = indicators(person_outcomes(placements, events, people, today), "city").iloc[0]
     assert (row["people"], row["hired"], row["invalid_histories"]) == (1, 1, 2)
     assert (row["not_yet_30d"], row["not_yet_90d"]) == (1, 1)
+
+
+def test_two_weeks_through_the_service_never_over_book(app, as_role, tmp_path):
+    """Week 1 is imported, planned and approved; week 2's families (new ids) are planned
+    against what remains and approved; the database then shows no city over capacity."""
+    import pandas as pd
+    from sqlalchemy import select
+
+    from arraigo.api.db import Placement, Record
+    from arraigo.data import Dataset, generate_scenario
+
+    from .test_service_plans import wait
+
+    staff = as_role("relocation_staff")
+    week1 = generate_scenario(40, seed=11, vacancies=0, tightness=0.9)
+    week2 = generate_scenario(40, seed=12, vacancies=0, id_prefix="W2-")
+    assert upload(staff, *week1.write(tmp_path / "week1")).status_code == 200
+    for week in (1, 2):
+        if week == 2:
+            files = [p for p in week2.write(tmp_path / "week2") if p.stem in ("people", "families")]
+            checked = upload(staff, *files, dry_run=True)
+            assert checked.json()["existing"]["families"]["stored"] == 0
+            assert upload(staff, *files).status_code == 200
+        plan = wait(staff, staff.post("/api/v1/plans", json={"time_limit": 5}).json()["id"])
+        assert plan["status"] == "draft", plan["error"]
+        approval = staff.post(f"/api/v1/plans/{plan['id']}/approve")
+        assert approval.status_code == 200, approval.text
+    with app.state.sessions() as session:
+        records = {
+            kind: pd.DataFrame(
+                session.scalars(
+                    select(Record.data).where(Record.kind == kind, Record.current)
+                ).all()
+            )
+            for kind in ("people", "families", "destinations")
+        }
+        placed = pd.DataFrame(
+            session.execute(select(Placement.family_id, Placement.city).distinct()).all(),
+            columns=["family_id", "city"],
+        )
+    people = records["people"].assign(health_needs=lambda f: f["health_needs"].map(tuple))
+    families = records["families"][records["families"]["family_id"].isin(placed["family_id"])]
+    batch = Dataset(people=people, families=families, destinations=records["destinations"])
+    use = batch.family_use()
+    city_of = dict(zip(placed["family_id"], placed["city"], strict=True))
+    held = use.groupby(use.index.map(city_of)).sum()
+    declared = batch.capacity().reindex(held.index)
+    assert ((held <= declared) | declared.isna()).all().all()
+    assert {f.startswith("W2-") for f in placed["family_id"]} == {True, False}
