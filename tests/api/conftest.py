@@ -179,3 +179,13 @@ def held(app, tmp_path):
     app.state.runner.hold = hold
     yield hold
     hold.unlink(missing_ok=True)
+
+
+def wait(client, plan_id: int, until=("draft", "failed", "cancelled"), seconds: float = 180):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        plan = client.get(f"/api/v1/plans/{plan_id}").json()
+        if plan["status"] in until:
+            return plan
+        time.sleep(0.3)
+    raise AssertionError(f"plan {plan_id} still {plan['status']} after {seconds} s")

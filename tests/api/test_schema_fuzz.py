@@ -15,7 +15,7 @@ from schemathesis.checks import not_a_server_error
 from arraigo.api.db import User
 from arraigo.api.services.auth import issue_token
 
-from .test_service_plans import wait
+from .conftest import wait
 
 # A few examples per operation (valid and invalid inputs both) keep the run near a
 # minute; derandomised so CI replays the same inputs and a failure reproduces.

@@ -5,8 +5,7 @@ import pytest
 
 from arraigo.data import generate_history
 
-from .conftest import upload
-from .test_service_plans import wait
+from .conftest import upload, wait
 
 
 @pytest.fixture

@@ -12,17 +12,7 @@ from arraigo.api.db import PlanJob
 from arraigo.api.services.jobs import this_process
 from arraigo.data import generate_scenario
 
-from .conftest import Client, settings_for, upload
-
-
-def wait(client, plan_id: int, until=("draft", "failed", "cancelled"), seconds: float = 180):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        plan = client.get(f"/api/v1/plans/{plan_id}").json()
-        if plan["status"] in until:
-            return plan
-        time.sleep(0.3)
-    raise AssertionError(f"plan {plan_id} still {plan['status']} after {seconds} s")
+from .conftest import Client, settings_for, upload, wait
 
 
 @pytest.fixture
