@@ -15,6 +15,7 @@ from ._scenario import generate_scenario
 from ._schema import (
     KEY_COLUMNS,
     LIST_COLUMNS,
+    MATCHING_COLUMNS,
     PERSONAL_COLUMNS,
     DestinationRow,
     FamilyRow,
@@ -33,6 +34,7 @@ __all__ = [
     "KEY_COLUMNS",
     "KINDS",
     "LIST_COLUMNS",
+    "MATCHING_COLUMNS",
     "PERSONAL_COLUMNS",
     "DataValidationError",
     "Dataset",

@@ -166,12 +166,12 @@ def _minimal(model: type[_Row], needed: tuple[str, ...]) -> type[_Row]:
 
 
 # What matching alone reads (``arraigo match``): other tables stay whole.
-_MATCHING_COLUMNS: Final[dict[Kind, tuple[str, ...]]] = {
+MATCHING_COLUMNS: Final[dict[Kind, tuple[str, ...]]] = {
     "people": ("person_id", "skills_text"),
     "vacancies": ("vacancy_id", "title"),
 }
 MINIMAL_ROW_MODELS: Final[dict[Kind, type[_Row]]] = {
-    kind: _minimal(model, _MATCHING_COLUMNS[kind]) if kind in _MATCHING_COLUMNS else model
+    kind: _minimal(model, MATCHING_COLUMNS[kind]) if kind in MATCHING_COLUMNS else model
     for kind, model in ROW_MODELS.items()
 }
 

@@ -7,13 +7,12 @@ import pandas as pd
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from arraigo.data import kind_of, validate_paths, working_members
+from arraigo.data import MATCHING_COLUMNS, kind_of, validate_paths, working_members
 
 from ._console import EXIT_INVALID, errors, fail
 
 # The columns of matches.csv; --details adds the score breakdown, blockers and gaps.
 OUTPUT_COLUMNS = ("person_id", "rank", "vacancy_id", "score", "reason")
-MINIMAL = {"people": ("person_id", "skills_text"), "vacancies": ("vacancy_id", "title")}
 
 
 def read_inputs(people: Path, vacancies: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -39,7 +38,7 @@ def read_inputs(people: Path, vacancies: Path) -> tuple[pd.DataFrame, pd.DataFra
     frames = []
     for kind, path in (("people", people), ("vacancies", vacancies)):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        missing = [c for c in MINIMAL[kind] if c not in frame.columns]
+        missing = [c for c in MATCHING_COLUMNS[kind] if c not in frame.columns]
         if missing:
             raise fail(f"{path}: faltan las columnas {', '.join(missing)} / missing columns")
         frames.append(frame)
