@@ -188,6 +188,15 @@ class PlanRequest(BaseModel):
     preference_weight: float | None = Field(default=None, ge=0, le=100)
     vulnerability_weight: float | None = Field(default=None, ge=0, le=100)
     ties: Literal["hard", "soft"] = "hard"
+    dynamic: bool = Field(
+        default=True,
+        description="Price capacity for the families expected in the coming weeks (LP duals "
+        "over this batch and a sample of stored families), so this week does not take the "
+        "places later arrivals would use best. false: plan this week alone.",
+    )
+    horizon_weeks: float = Field(
+        default=3, ge=0, le=12, description="Weeks of expected arrivals to price for."
+    )
 
 
 class PlanOut(BaseModel):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from arraigo.data import Dataset
 from arraigo.optimizer import (
     PlanOptions,
     SolveParams,
+    capacity_prices,
     first_come_first_served,
     instance_from_frames,
     make_plan,
@@ -24,7 +26,7 @@ from arraigo.optimizer import (
 
 from ..db import PlanDecision, PlanJob
 from ..vocab import DecisionAction
-from . import ledger
+from . import ledger, pricing
 from .scoring import member_vacancy_scores
 from .store import current_dataset, json_safe
 
@@ -57,6 +59,27 @@ def batch(dataset: Dataset, families: list[str] | None, cities: list[str] | None
         destinations=dest.reset_index(drop=True),
         vacancies=None if vac is None or vac.empty else vac.reset_index(drop=True),
     )
+
+
+def pricing_record(instance, options: PlanOptions, horizon: float, forecast: int) -> dict[str, Any]:
+    """How the plan priced capacity for the weeks to come, for the review page."""
+    prices = []
+    if options.capacity_price is not None:
+        price = np.asarray(options.capacity_price)
+        for c, r in zip(*np.nonzero(price > 1e-9), strict=True):
+            prices.append(
+                {
+                    "city": instance.city_names[c],
+                    "resource": instance.resources[r],
+                    "price": float(price[c, r]),
+                }
+            )
+    return {
+        "method": "dynamic" if forecast else "myopic",
+        "horizon_weeks": horizon,
+        "forecast_families": forecast,
+        "prices": sorted(prices, key=lambda p: -p["price"]),
+    }
 
 
 def decisions_of(session: Session, plan_id: int) -> list[PlanDecision]:
@@ -92,18 +115,28 @@ def plan_job(
             if locks.get(decision.family_id) == decision.city:
                 del locks[decision.family_id]
     locks = {f: c for f, c in locks.items() if f in set(dataset.families["family_id"])}
-    scores, source = member_vacancy_scores(session, dataset)
-    instance = instance_from_frames(
-        dataset,
-        member_vacancy_scores=scores,
-        locks=locks,
-        forbidden=pd.DataFrame(vetoes, columns=["family_id", "city"]) if vetoes else None,
-    )
     options = PlanOptions(
         preference_weight=params.get("preference_weight"),
         vulnerability_weight=params.get("vulnerability_weight"),
         ties=params.get("ties", "hard"),
     )
+    # With the arrivals expected before the cities declare new numbers (pricing), the
+    # batch's families first: the batch is their subset, on the same cities and vacancies.
+    horizon = float(params.get("horizon_weeks", 3)) if params.get("dynamic", True) else 0.0
+    pool, forecast = pricing.with_forecast(session, dataset, horizon, int(params.get("seed", 0)))
+    scores, source = member_vacancy_scores(session, pool)
+    pool_instance = instance_from_frames(
+        pool,
+        member_vacancy_scores=scores,
+        locks=locks,
+        forbidden=pd.DataFrame(vetoes, columns=["family_id", "city"]) if vetoes else None,
+    )
+    in_batch = np.arange(len(dataset.families))
+    instance = pool_instance.subset(in_batch) if forecast else pool_instance
+    if forecast:
+        options = capacity_prices(
+            pool_instance, in_batch, np.arange(len(dataset.families), len(pool.families)), options
+        )
     last = [-PROGRESS_EVERY]
 
     def report(progress) -> None:
@@ -131,4 +164,5 @@ def plan_job(
     record["vetoes"] = [list(v) for v in vetoes]
     record["wall_seconds"] = round(time.perf_counter() - started, 3)
     record["ledger"] = solved_against
+    record["pricing"] = pricing_record(instance, options, horizon, forecast)
     return json_safe(record)

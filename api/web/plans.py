@@ -44,10 +44,11 @@ def start_plan(
     families: Annotated[list[str] | None, Form()] = None,
     cities: Annotated[list[str] | None, Form()] = None,
     time_limit: Annotated[float, Form(gt=0, le=3600)] = 20.0,
+    dynamic: Annotated[bool, Form()] = False,
 ):
     if not families or not cities:
         return plans_page(request, session, user, error="Elija al menos una familia y una ciudad.")
-    body = PlanRequest(families=families, cities=cities, time_limit=time_limit)
+    body = PlanRequest(families=families, cities=cities, time_limit=time_limit, dynamic=dynamic)
     job, error = attempt(session, lambda: plans.start_plan(session, runner, user, body))
     if error:
         return plans_page(request, session, user, error=error)
