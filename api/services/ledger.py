@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from arraigo.data import Dataset, resource_label
 
 from ..db import LedgerState, Placement
-from ..vocab import RELEASED
+from ..vocab import RELEASED, PlacementStatus
 from .errors import Conflict
 from .store import current_frame, data_version
 
@@ -58,8 +58,13 @@ def active_placements(session: Session) -> pd.DataFrame:
 
 
 def placed_families(session: Session) -> set[str]:
-    """Families with at least one member placed and not released."""
-    return set(active_placements(session)["family_id"])
+    """Families an approved plan placed: not waiting any more, unless every placement of
+    theirs was cancelled (they never moved). A family that moved and later left holds
+    nothing, but is not planned again."""
+    rows = session.scalars(
+        select(Placement.family_id).where(Placement.status != PlacementStatus.cancelled)
+    )
+    return set(rows)
 
 
 def use_of(

@@ -324,3 +324,15 @@ def test_two_weeks_through_the_service_never_over_book(app, as_role, tmp_path):
     declared = batch.capacity().reindex(held.index)
     assert ((held <= declared) | declared.isna()).all().all()
     assert {f.startswith("W2-") for f in placed["family_id"]} == {True, False}
+
+
+def test_a_family_that_left_holds_nothing_but_is_not_planned_again(app, loaded):
+    from arraigo.api.services import ledger
+
+    approved(app, loaded, {"F3": "Querétaro"})
+    placement = placement_of(loaded, "P8")
+    assert event(loaded, placement, "moved").status_code == 201
+    assert event(loaded, placement, "left").status_code == 201
+    assert cell(loaded, "Querétaro", "housing_units")["remaining"] == 1
+    with app.state.sessions() as session:
+        assert "F3" in ledger.placed_families(session)
