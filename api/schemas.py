@@ -189,13 +189,17 @@ class PlanRequest(BaseModel):
     vulnerability_weight: float | None = Field(default=None, ge=0, le=100)
     ties: Literal["hard", "soft"] = "hard"
     dynamic: bool = Field(
-        default=True,
-        description="Price capacity for the families expected in the coming weeks (LP duals "
-        "over this batch and a sample of stored families), so this week does not take the "
-        "places later arrivals would use best. false: plan this week alone.",
+        default=False,
+        description="Price capacity for the families expected until the cities declare new "
+        "numbers (LP duals over this batch and a sample of stored families), so this week "
+        "does not take the places later arrivals would use best. Off by default: with no "
+        "renewal in sight it holds places back week after week (see the README).",
     )
     horizon_weeks: float = Field(
-        default=3, ge=0, le=12, description="Weeks of expected arrivals to price for."
+        default=3,
+        ge=0,
+        le=12,
+        description="Weeks until the cities declare new numbers: the arrivals priced for.",
     )
 
 

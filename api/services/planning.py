@@ -122,7 +122,7 @@ def plan_job(
     )
     # With the arrivals expected before the cities declare new numbers (pricing), the
     # batch's families first: the batch is their subset, on the same cities and vacancies.
-    horizon = float(params.get("horizon_weeks", 3)) if params.get("dynamic", True) else 0.0
+    horizon = float(params.get("horizon_weeks", 3)) if params.get("dynamic") else 0.0
     pool, forecast = pricing.with_forecast(session, dataset, horizon, int(params.get("seed", 0)))
     scores, source = member_vacancy_scores(session, pool)
     pool_instance = instance_from_frames(

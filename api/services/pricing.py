@@ -2,11 +2,15 @@
 
 A week planned alone fills the best places with this week's families and leaves later
 arrivals the rest (the myopic plan: 67–70% of the hindsight optimum over a synthetic
-season, against 95% when capacity is priced; benchmarks/RESULTS.md). So, by default, a
-plan is solved together with the arrivals expected before the cities declare new
-numbers: the LP over this batch and a sample of stored families standing in for those
-arrivals gives each city × resource a dual price, and the batch is then planned with
-capacity charged at that price.
+season, against 95% when capacity is priced; benchmarks/RESULTS.md). So, on request
+(``dynamic``), a plan is solved together with the arrivals expected before the cities
+declare new numbers: the LP over this batch and a sample of stored families standing in
+for those arrivals gives each city × resource a dual price, and the batch is then
+planned with capacity charged at that price. The horizon must shrink as the renewal
+nears (as the season simulation's does): priced with a fixed horizon week after week,
+a plan keeps holding places back for arrivals that then hold them back in turn (two
+weeks through the service: 2 of 64 families placed against 11 unpriced, with room
+left), which is why it is not the default.
 
 How many arrivals to expect: the weekly rate at which families registered over the
 last eight weeks of stored families, times the horizon (``horizon_weeks``). Who they

@@ -45,10 +45,17 @@ def start_plan(
     cities: Annotated[list[str] | None, Form()] = None,
     time_limit: Annotated[float, Form(gt=0, le=3600)] = 20.0,
     dynamic: Annotated[bool, Form()] = False,
+    horizon_weeks: Annotated[float, Form(ge=0, le=12)] = 3,
 ):
     if not families or not cities:
         return plans_page(request, session, user, error="Elija al menos una familia y una ciudad.")
-    body = PlanRequest(families=families, cities=cities, time_limit=time_limit, dynamic=dynamic)
+    body = PlanRequest(
+        families=families,
+        cities=cities,
+        time_limit=time_limit,
+        dynamic=dynamic,
+        horizon_weeks=horizon_weeks,
+    )
     job, error = attempt(session, lambda: plans.start_plan(session, runner, user, body))
     if error:
         return plans_page(request, session, user, error=error)

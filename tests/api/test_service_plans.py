@@ -166,8 +166,9 @@ def test_a_start_fails_the_jobs_of_stopped_processes_only(app, database_url):
     }
 
 
-def test_a_weekly_plan_prices_capacity_for_the_arrivals_expected_and_can_plan_alone(loaded):
-    priced = wait(loaded, loaded.post("/api/v1/plans", json={"time_limit": 5}).json()["id"])
+def test_a_plan_may_price_capacity_for_the_arrivals_expected_and_plans_alone_by_default(loaded):
+    body = {"time_limit": 5, "dynamic": True}
+    priced = wait(loaded, loaded.post("/api/v1/plans", json=body).json()["id"])
     assert priced["status"] == "draft", priced["error"]
     pricing = priced["result"]["pricing"]
     # Four families registered over the last eight weeks: two expected in three weeks.
@@ -175,7 +176,7 @@ def test_a_weekly_plan_prices_capacity_for_the_arrivals_expected_and_can_plan_al
     assert all(p["price"] > 0 for p in pricing["prices"])
     planned = {f["family_id"] for f in priced["result"]["families"]}
     assert planned == {"F1", "F2", "F3", "F4"}  # the stand-ins are never in the plan
-    alone = loaded.post("/api/v1/plans", json={"time_limit": 5, "dynamic": False}).json()
+    alone = loaded.post("/api/v1/plans", json={"time_limit": 5}).json()  # the default
     pricing = wait(loaded, alone["id"])["result"]["pricing"]
     assert (pricing["method"], pricing["forecast_families"], pricing["prices"]) == (
         "myopic",
