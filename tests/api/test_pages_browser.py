@@ -190,7 +190,17 @@ def test_a_broken_file_shows_each_error_by_row_and_column(browser, server, case)
     page.close()
 
 
-def test_staff_import_plan_review_and_approve(browser, server, scenario):
+def working(service, person_id: str) -> bool:
+    """Whether the service's records give this person a working age."""
+    from arraigo.api.services.store import current_frame
+    from arraigo.data import working_members
+
+    with service.state.sessions() as session:
+        people = current_frame(session, "people")
+    return bool(working_members(people[people["person_id"] == person_id]).iloc[0])
+
+
+def test_staff_import_plan_review_and_approve(browser, server, service, scenario):
     page = sign_in(browser, server, "relocation_staff")
     page.goto(f"{server}/data")
     # The good corpus first: checked, then confirmed.
@@ -268,9 +278,22 @@ def test_staff_import_plan_review_and_approve(browser, server, scenario):
     assert rows.count() > 0
     for index in range(1, min(9, rows.count())):
         row = page.locator("#placements tbody tr").nth(index)
-        row.get_by_label("Nuevo estado").select_option("hired" if index % 2 else "moved")
+        row.get_by_label("Nuevo estado").select_option("moved")
         submit(row.get_by_role("button", name="Guardar"))
         assert page.get_by_role("status").is_visible()
+    # A hire follows the move, and only for someone of working age.
+    moved = [page.locator("#placements tbody tr").nth(i) for i in range(1, min(9, rows.count()))]
+    ids = [row.locator("td").nth(1).inner_text() for row in moved]
+    child = next(i for i, person in enumerate(ids) if not working(service, person))
+    adult = next(i for i, person in enumerate(ids) if working(service, person))
+    for index, ok in ((child, False), (adult, True)):
+        row = page.locator("#placements tbody tr").nth(index + 1)
+        row.get_by_label("Nuevo estado").select_option("hired")
+        submit(row.get_by_role("button", name="Guardar"))
+        if ok:
+            assert page.get_by_role("status").is_visible()
+        else:
+            assert "18 a 64" in page.get_by_role("alert").first.inner_text()
     # The first placement gets its employment officer.
     first = page.locator("#placements tbody tr").first
     first.get_by_label("Oficial de empleo").select_option("employment_officer")
