@@ -16,10 +16,11 @@ from sqlalchemy.exc import DataError
 from . import routes, web
 from .db import make_engine, session_factory, upgrade
 from .services.auth import use_password_cost
-from .services.errors import ServiceError
+from .services.errors import ServiceError, retry_after
 from .services.imports import PendingUploads
 from .services.jobs import PlanRunner, recover
 from .services.matching import MatchingService, Refitter
+from .services.signin import SignInGuard
 from .settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -37,7 +38,8 @@ This service uses the ESCO classification of the European Commission.
 
 async def refused(request: Request, exc: ServiceError) -> JSONResponse:
     """A service's refusal as the status its kind stands for, with its reason."""
-    return JSONResponse(status_code=exc.status, content={"detail": exc.detail})
+    headers = retry_after(exc)
+    return JSONResponse(status_code=exc.status, content={"detail": exc.detail}, headers=headers)
 
 
 async def unstorable_value(request: Request, exc: DataError) -> JSONResponse:
@@ -97,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runner = PlanRunner(app.state.sessions, settings.database_url)
     app.state.matching = MatchingService()
     app.state.pending_uploads = PendingUploads()
+    app.state.sign_in_guard = SignInGuard()
     app.include_router(routes.router)
     app.include_router(web.router)
     app.add_exception_handler(ServiceError, refused)

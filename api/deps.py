@@ -15,6 +15,7 @@ from .services.errors import TooLarge
 from .services.imports import MAX_UPLOAD_BYTES, PendingUploads
 from .services.jobs import PlanRunner
 from .services.matching import MatchingService
+from .services.signin import SignInGuard
 from .settings import Settings
 from .vocab import CASEWORKERS, Role
 
@@ -111,10 +112,21 @@ def _pending(request: Request) -> PendingUploads:
     return request.app.state.pending_uploads
 
 
+def _sign_in_guard(request: Request) -> SignInGuard:
+    return request.app.state.sign_in_guard
+
+
+def client_address(request: Request) -> str:
+    """The client's address (behind a reverse proxy, the one uvicorn's
+    `--forwarded-allow-ips` trusts the proxy to name)."""
+    return request.client.host if request.client else "unknown"
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 RunnerDep = Annotated[PlanRunner, Depends(_runner)]
 MatchingDep = Annotated[MatchingService, Depends(_matching)]
 PendingDep = Annotated[PendingUploads, Depends(_pending)]
+SignInGuardDep = Annotated[SignInGuard, Depends(_sign_in_guard)]
 
 
 async def read_uploads(files: list[UploadFile] | None) -> list[tuple[str, bytes]]:

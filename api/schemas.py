@@ -35,13 +35,13 @@ class UserOut(BaseModel):
 class UserIn(BaseModel):
     username: str = Field(min_length=1, max_length=80, examples=["maria.comar"])
     role: Role
-    password: str = Field(min_length=8, max_length=256, examples=["una-clave-larga"])
+    password: str = Field(min_length=12, max_length=256, examples=["una-clave-larga"])
 
 
 class UserPatch(BaseModel):
     role: Role | None = None
     active: bool | None = None
-    password: str | None = Field(default=None, min_length=8, max_length=256)
+    password: str | None = Field(default=None, min_length=12, max_length=256)
 
 
 class ProblemOut(BaseModel):
