@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError
 
 from . import routes, web
 from .db import make_engine, session_factory, upgrade
+from .protect import SecureEdge
 from .services.auth import use_password_cost
 from .services.errors import ServiceError, retry_after
 from .services.imports import PendingUploads
@@ -90,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=version("arraigo"),
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by routes.docs from the package, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -102,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sign_in_guard = SignInGuard()
     app.include_router(routes.router)
     app.include_router(web.router)
+    app.add_middleware(SecureEdge, public_origin=settings.public_origin)
     app.add_exception_handler(ServiceError, refused)
     app.add_exception_handler(DataError, unstorable_value)
     return app

@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     token_hours: float = 12.0
     # Send the session cookie only over HTTPS; browsers also accept it on localhost.
     cookie_secure: bool = True
+    # The site's address as browsers see it (https://arraigo.example), which page posts
+    # must come from; unset, the request's own scheme and Host (the reverse proxy must
+    # then pass them on: Host and X-Forwarded-Proto).
+    public_origin: str | None = None
     # Groups smaller than this are suppressed in exports for partners.
     min_group_size: int = 5
     # Where the matching engine keeps its embedding cache (default: the engine's own,

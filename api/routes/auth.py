@@ -12,7 +12,6 @@ from ..deps import (
     SettingsDep,
     SignInGuardDep,
     client_address,
-    token_of,
 )
 from ..schemas import TokenOut, UserOut
 from ..services.auth import issue_token, revoke_token
@@ -52,15 +51,9 @@ def sign_in(
 
 
 @router.post("/auth/logout", status_code=204, summary="Revoke the current token")
-def sign_out(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    bearer: BearerToken,
-) -> None:
-    token = token_of(request, bearer)
-    if token:
-        revoke_token(session, token)
+def sign_out(session: SessionDep, user: CurrentUser, bearer: BearerToken) -> None:
+    if bearer:
+        revoke_token(session, bearer)
 
 
 @router.get("/api/v1/me", response_model=UserOut, tags=["users"], summary="Who am I")

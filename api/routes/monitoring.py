@@ -3,9 +3,8 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import Response
 
-from ..deps import AnyRole, SessionDep, SettingsDep
+from ..deps import AnyRole, SessionDep, SettingsDep, csv_download
 from ..schemas import CapacityRow, IndicatorRow
 from ..services import monitoring
 from ..services.monitoring import Dimension
@@ -32,11 +31,7 @@ def get_indicators(
     than 5 people are suppressed. Every export is logged."""
     table = monitoring.indicator_table(session, user, by, settings.min_group_size, format)
     if format == "csv":
-        return Response(
-            monitoring.to_csv(table),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="indicadores_{by}.csv"'},
-        )
+        return csv_download(monitoring.to_csv(table), f"indicadores_{by}.csv")
     return monitoring.indicator_rows(table)
 
 

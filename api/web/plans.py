@@ -15,13 +15,22 @@ from ..services import plans, records
 from ..services.store import current_frame
 from ..vocab import PlanStatus
 from .charts import figure_html, flow_map
-from .render import StaffPage, attempt, language, page_router, render, see, translator
+from .render import (
+    PageMessage,
+    StaffPage,
+    attempt,
+    language,
+    page_router,
+    render,
+    see,
+    translator,
+)
 
 router = page_router()
 
 
 @router.get("/plans", response_class=HTMLResponse)
-def plans_page(request: Request, session: SessionDep, user: StaffPage, error: str | None = None):
+def plans_page(request: Request, session: SessionDep, user: StaffPage, error: PageMessage = None):
     families = records.list_families(session, limit=1000).items
     placed = plans.placed_families(session)
     return render(
@@ -64,7 +73,11 @@ def _usage_by_city(result: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
 def plan_page(
-    plan_id: RowId, request: Request, session: SessionDep, user: StaffPage, error: str | None = None
+    plan_id: RowId,
+    request: Request,
+    session: SessionDep,
+    user: StaffPage,
+    error: PageMessage = None,
 ):
     plan = plans.get_plan(session, plan_id)
     result = plan.result or None

@@ -40,7 +40,7 @@ def test_an_address_guessing_many_accounts_waits_too(anonymous):
 
 
 def test_the_sign_in_page_backs_off_the_same_way(app):
-    client = TestClient(app, follow_redirects=False)
+    client = TestClient(app, follow_redirects=False, headers={"Origin": "http://testserver"})
     for _ in range(ACCOUNT_FREE_FAILURES + 1):
         page = client.post("/sign-in", data={"username": "admin", "password": "nada-de-nada"})
         assert page.status_code == 401
