@@ -87,7 +87,14 @@ class PersonOut(PersonRow, Versioned):
     """A person as the caller's role may see it: personal fields are null for roles
     that may not see them."""
 
-    skills_text: str | None = Field(description="Null once the person's data is erased.")
+    skills_text: str | None = Field(
+        description="Null once the person's data is erased, and for an employment officer "
+        "outside their own cases."
+    )
+    # An employment officer sees these only for their own cases (services/privacy.py).
+    nationality: str | None = None
+    health_needs: tuple[str, ...] | None = None
+    documents: tuple[str, ...] | None = None
     corrected_isco: str | None = Field(
         default=None, description="The occupation staff corrected, if any."
     )

@@ -11,7 +11,8 @@ from ..schemas import EventIn, EventOut, FollowUp, PlacementOut, PlacementPatch
 from ..vocab import NEXT_CHECK, PlacementStatus, Role
 from .audit import audit
 from .errors import Invalid, NotFound
-from .store import current_frame
+from .privacy import case_scope, check_case
+from .store import current_frame, current_record
 
 
 def next_check(status: str, date: dt.date) -> tuple[PlacementStatus, dt.date] | None:
@@ -78,7 +79,7 @@ def list_placements(
     limit: int = 500,
     offset: int = 0,
 ) -> list[PlacementOut]:
-    query = select(Placement)
+    query = select(Placement).where(case_scope(user))
     if mine:
         query = query.where(Placement.officer == user.username)
     if city:
@@ -105,7 +106,7 @@ def due(session: Session, user: User, mine: bool = False, within_days: int = 7) 
     """The next status to confirm for each placement, due within ``within_days`` days
     (overdue first)."""
     today = now().date()
-    query = select(Placement)
+    query = select(Placement).where(case_scope(user))
     if mine:
         query = query.where(Placement.officer == user.username)
     out = []
@@ -133,14 +134,20 @@ def due(session: Session, user: User, mine: bool = False, within_days: int = 7) 
     return sorted(out, key=lambda f: f.due_date)
 
 
-def list_events(session: Session, placement_id: int) -> list[EventOut]:
-    _placement(session, placement_id)
+def list_events(session: Session, user: User, placement_id: int) -> list[EventOut]:
+    check_case(user, _placement(session, placement_id), session)
     return [EventOut.model_validate(e) for e in _events(session, placement_id)]
 
 
 def add_event(session: Session, user: User, placement_id: int, event: EventIn) -> EventOut:
     """Record a placement's status on a date (not in the future); logged."""
     placement = _placement(session, placement_id)
+    check_case(user, placement, session)
+    if event.vacancy_id:
+        try:
+            current_record(session, "vacancies", event.vacancy_id)
+        except NotFound:
+            raise Invalid(f"No hay vacante {event.vacancy_id!r} / no such vacancy.") from None
     if event.date > now().date():
         raise Invalid("La fecha está en el futuro / the date is in the future.")
     row = PlacementEvent(
