@@ -15,7 +15,7 @@ from sqlalchemy.exc import DataError
 
 from . import routes, web
 from .db import make_engine, session_factory, upgrade
-from .protect import SecureEdge
+from .protect import BoundedBodies, SecureEdge
 from .services.auth import use_password_cost
 from .services.errors import ServiceError, retry_after
 from .services.imports import PendingUploads
@@ -105,6 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sign_in_guard = SignInGuard()
     app.include_router(routes.router)
     app.include_router(web.router)
+    app.add_middleware(BoundedBodies)
+    # Added last, so it runs first: even a refused request gets the headers.
     app.add_middleware(SecureEdge, public_origin=settings.public_origin)
     app.add_exception_handler(ServiceError, refused)
     app.add_exception_handler(DataError, unstorable_value)

@@ -1,6 +1,6 @@
-"""What every response and every page form gets at the HTTP edge, whatever route
-answers: security headers (a CSP with a fresh nonce for the page's own scripts) and the
-refusal of cross-site form posts.
+"""What every request and response gets at the HTTP edge, whatever route answers:
+security headers (a CSP with a fresh nonce for the page's own scripts), the refusal of
+cross-site form posts, and bounded request bodies (uploads only from signed-in users).
 
 Cross-site posts are refused by a strict Origin check rather than a token in every
 form: browsers send `Origin` on every POST (same-site ones too), so a post from another
@@ -14,9 +14,15 @@ import secrets
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import HTTPConnection
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .deps import COOKIE
+from .services.auth import user_for_token
+from .services.imports import MAX_UPLOAD_BYTES
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Paths where a cookie is never the credential: the bearer API and its sign-in.
@@ -103,3 +109,83 @@ class SecureEdge:
             await refusal(scope, receive, send_secured)
             return
         await self.app(scope, receive, send_secured)
+
+
+# Paths that take files, and who may send them (a bearer token, or the page cookie).
+UPLOADS = {"/api/v1/imports": "bearer", "/data": "cookie"}
+# Five tables of the largest accepted file each, plus the form around them.
+MAX_UPLOAD_REQUEST = 5 * MAX_UPLOAD_BYTES + 2**20
+# Any other request: JSON bodies and forms are small.
+MAX_REQUEST = 2**20
+
+
+class BoundedBodies:
+    """ASGI middleware: a request body larger than its path accepts is refused (413)
+    from its declared length, or as soon as it grows past it; an upload without a
+    valid credential is refused (401) before a byte of its body is read."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in UNSAFE:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        upload = UPLOADS.get(scope["path"].rstrip("/") or "/")
+        limit = MAX_UPLOAD_REQUEST if upload else MAX_REQUEST
+        if upload and not await self.credential_valid(scope, headers, upload):
+            refusal = PlainTextResponse("Sesión no iniciada / not signed in.", 401)
+            await refusal(scope, receive, send)
+            return
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            await PlainTextResponse(too_large(limit), 413)(scope, receive, send)
+            return
+        received, exceeded = 0, False
+
+        async def bounded() -> Message:
+            nonlocal received, exceeded
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                exceeded = True
+                raise RequestTooLarge(too_large(limit))
+            return message
+
+        async def answer(message: Message) -> None:
+            # The body parser turns our exception into its own 400: say 413 instead.
+            if not exceeded:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                await PlainTextResponse(too_large(limit), 413)(scope, receive, send)
+
+        try:
+            await self.app(scope, bounded, answer)
+        except RequestTooLarge:
+            await PlainTextResponse(too_large(limit), 413)(scope, receive, send)
+
+    @staticmethod
+    async def credential_valid(scope: Scope, headers: Headers, kind: str) -> bool:
+        if kind == "bearer":
+            scheme, _, token = headers.get("authorization", "").partition(" ")
+            token = token if scheme.lower() == "bearer" else ""
+        else:
+            token = HTTPConnection(scope).cookies.get(COOKIE, "")
+        if not token:
+            return False
+        sessions = scope["app"].state.sessions
+
+        def check() -> bool:
+            with sessions() as session:
+                return user_for_token(session, token) is not None
+
+        return await run_in_threadpool(check)
+
+
+class RequestTooLarge(Exception):
+    pass
+
+
+def too_large(limit: int) -> str:
+    return f"Solicitud de más de {limit // 2**20} MiB / request larger than {limit // 2**20} MiB."

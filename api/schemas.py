@@ -57,7 +57,13 @@ class ProblemOut(BaseModel):
 class ImportOut(BaseModel):
     ok: bool
     dry_run: bool = False
-    problems: list[ProblemOut] = []
+    problems: list[ProblemOut] = Field(
+        default=[], description="The first 200 problems; all are counted below."
+    )
+    problems_total: int = 0
+    problem_counts: dict[str, int] = Field(
+        default={}, description="How many problems of each kind.", examples=[{"age_range": 3}]
+    )
     counts: dict[str, dict[str, int]] = Field(
         default={},
         examples=[{"people": {"new": 120, "updated": 3, "unchanged": 40}}],

@@ -11,6 +11,7 @@ import secrets
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,6 +31,9 @@ from .store import current_dataset, upsert
 
 # Large enough for a month of the programme (25,000 people) in any format.
 MAX_UPLOAD_BYTES = 50 * 2**20
+# Problems an answer lists (all are counted by kind): a file with 200,000 bad columns
+# must not make a 49 MB answer.
+MAX_PROBLEMS_SHOWN = 200
 # Checked uploads wait this long for the user to confirm the import.
 PENDING_SECONDS = 30 * 60
 
@@ -46,6 +50,15 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
+
+    @property
+    def shown(self) -> list[Problem]:
+        """The problems an answer lists: the first MAX_PROBLEMS_SHOWN."""
+        return self.problems[:MAX_PROBLEMS_SHOWN]
+
+    @property
+    def counts_by_kind(self) -> dict[str, int]:
+        return dict(Counter(p.code for p in self.problems))
 
 
 def _safe_name(filename: str) -> str:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from ..db import User
 from ..deps import PendingDep, SessionDep, read_uploads
@@ -55,7 +56,10 @@ async def upload(
     contents = waiting.take(user, pending) if pending else await read_uploads(files)
     if not contents:
         raise ServiceError("Elija al menos un archivo.")
-    result = imports.run_import(session, contents, user, dry_run=not pending)
+    # Off the event loop: a large import must not freeze every other request.
+    result = await run_in_threadpool(
+        imports.run_import, session, contents, user, dry_run=not pending
+    )
     key = None
     if not result.ok:
         session.rollback()
