@@ -353,7 +353,7 @@ class IndicatorRow(BaseModel):
 class CapacityRow(BaseModel):
     city: str
     resource: str
-    used: float
+    used: float | None = Field(description="null for a partner where few people are placed.")
     capacity: float | None = Field(description="null: unlimited.")
     share: float | None = None
     shadow_price: float | None = Field(

@@ -40,7 +40,8 @@ def get_indicators(
     response_model=list[CapacityRow],
     summary="Capacity use per city and resource, and where one more unit helps most",
 )
-def get_capacity(session: SessionDep, user: AnyRole) -> list[CapacityRow]:
+def get_capacity(session: SessionDep, user: AnyRole, settings: SettingsDep) -> list[CapacityRow]:
     """Use by approved placements against each city's capacity, with the shadow price
-    of the latest plan: the expected jobs one more unit (a school seat, a house) adds."""
-    return monitoring.capacity_rows(session, user)
+    of the latest plan: the expected jobs one more unit (a school seat, a house) adds.
+    For partners, a city's use is null where its indicators are withheld."""
+    return monitoring.capacity_rows(session, user, settings.min_group_size)

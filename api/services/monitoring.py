@@ -23,6 +23,7 @@ from ..schemas import CapacityRow, IndicatorRow
 from ..vocab import HIRED, KEPT, RELOCATED, PlanStatus, Role
 from .audit import audit
 from .store import current_frame
+from .suppression import withheld
 
 Dimension = Literal["city", "month", "nationality", "sex", "age_band"]
 DIMENSIONS: Final = ("city", "month", "nationality", "sex", "age_band")
@@ -96,8 +97,9 @@ def indicators(outcomes: pd.DataFrame, by: Dimension) -> pd.DataFrame:
 
 
 def suppress_small(table: pd.DataFrame, minimum: int) -> pd.DataFrame:
-    """Blank every figure of a group with fewer than ``minimum`` people."""
-    small = table["people"] < minimum
+    """Blank every figure of a group with fewer than ``minimum`` people, and of the
+    groups withheld with it (suppression.withheld)."""
+    small = withheld(table["people"], minimum)
     figures = [c for c in table.columns if c not in DIMENSIONS]
     out = table.astype({c: object for c in figures})
     out.loc[small, figures] = None
@@ -166,9 +168,10 @@ def indicator_rows(table: pd.DataFrame) -> list[IndicatorRow]:
     return [IndicatorRow(**{**row, "group": str(row["group"])}) for row in table.to_dict("records")]
 
 
-def capacity_rows(session: Session, user: User) -> list[CapacityRow]:
+def capacity_rows(session: Session, user: User, min_group_size: int) -> list[CapacityRow]:
     """Use by approved placements against each city's capacity, with the shadow price
-    of the latest plan: the expected jobs one more unit (a school seat, a house) adds."""
+    of the latest plan: the expected jobs one more unit (a school seat, a house) adds.
+    A partner does not see the use of a city whose indicators are withheld."""
     destinations = current_frame(session, "destinations")
     if destinations is None:
         return []
@@ -191,19 +194,23 @@ def capacity_rows(session: Session, user: User) -> list[CapacityRow]:
     if plan is not None and plan.result:
         prices = {(u["city"], u["resource"]): u["shadow_price"] for u in plan.result["usage"]}
     audit(session, user, "export", "capacity", None)
+    hidden: set[str] = set()
+    if user.role == Role.partner:
+        by_city = indicators(_outcomes(session), "city")
+        hidden = set(by_city["city"][withheld(by_city["people"], min_group_size)])
     rows = []
     for city in capacity.index:
         for resource in capacity.columns:
             cap = capacity.loc[city, resource]
             cap = None if pd.isna(cap) else float(cap)
-            use_value = float(used.loc[city, resource])
+            use_value = None if city in hidden else float(used.loc[city, resource])
             rows.append(
                 CapacityRow(
                     city=city,
                     resource=resource,
                     used=use_value,
                     capacity=cap,
-                    share=(use_value / cap) if cap else None,
+                    share=(use_value / cap) if cap and use_value is not None else None,
                     shadow_price=prices.get((city, resource)),
                 )
             )

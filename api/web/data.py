@@ -18,9 +18,10 @@ router = page_router()
 
 
 def capacity_table(session: Session, user: User) -> list[dict[str, Any]]:
-    """Capacity rows of the monitoring service, one line per city."""
+    """Capacity rows of the monitoring service, one line per city (caseworkers only:
+    no partner reaches this page, so nothing is withheld)."""
     cities: dict[str, dict[str, Any]] = {}
-    for row in monitoring.capacity_rows(session, user):
+    for row in monitoring.capacity_rows(session, user, min_group_size=0):
         cities.setdefault(row.city, {})[row.resource] = row
     return [{"city": city, "resources": resources} for city, resources in cities.items()]
 

@@ -20,7 +20,7 @@ def monitoring_page(request: Request, session: SessionDep, user: Everyone, setti
     size = settings.min_group_size
     by_month = monitoring.indicator_rows(monitoring.indicator_table(session, user, "month", size))
     by_city = monitoring.indicator_rows(monitoring.indicator_table(session, user, "city", size))
-    capacity = monitoring.capacity_rows(session, user)
+    capacity = monitoring.capacity_rows(session, user, size)
     priced = sorted(
         (r for r in capacity if r.shadow_price and r.shadow_price > 1e-9),
         key=lambda r: -r.shadow_price,
