@@ -18,9 +18,9 @@ from .db import make_engine, session_factory, upgrade
 from .protect import BoundedBodies, SecureEdge
 from .services.auth import use_password_cost
 from .services.errors import ServiceError, retry_after
-from .services.imports import PendingUploads
 from .services.jobs import PlanRunner, recover
 from .services.matching import MatchingService, Refitter
+from .services.pending import PendingUploads, default_directory
 from .services.signin import SignInGuard
 from .settings import Settings, get_settings
 
@@ -101,7 +101,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     recover(app.state.sessions)
     app.state.runner = PlanRunner(app.state.sessions, settings.database_url)
     app.state.matching = MatchingService()
-    app.state.pending_uploads = PendingUploads()
+    app.state.pending_uploads = PendingUploads(
+        settings.pending_dir or default_directory(settings.database_url)
+    )
     app.state.sign_in_guard = SignInGuard()
     app.include_router(routes.router)
     app.include_router(web.router)

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from .db import User, transaction
 from .services.auth import user_for_token
 from .services.errors import TooLarge
-from .services.imports import MAX_UPLOAD_BYTES, PendingUploads
+from .services.imports import MAX_UPLOAD_BYTES
 from .services.jobs import PlanRunner
 from .services.matching import MatchingService
+from .services.pending import PendingUploads
 from .services.signin import SignInGuard
 from .settings import Settings
 from .vocab import CASEWORKERS, Role

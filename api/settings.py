@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # Where the matching engine keeps its embedding cache (default: the engine's own,
     # ~/.cache/arraigo/embeddings).
     cache_dir: str | None = None
+    # Where checked uploads wait for confirmation, shared by the workers (default: a
+    # folder of the machine's temporary space, one per database).
+    pending_dir: str | None = None
     # ESCO normaliser: "lexical" fits in seconds; "full" also embeds every label (more
     # accurate, minutes of encoding the first time). See api/_scoring.py.
     taxonomy: Literal["lexical", "full"] = "lexical"

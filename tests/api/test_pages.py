@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from arraigo.api.services import imports
+from arraigo.api.services import imports, pending
 from arraigo.api.web import render as pages
 from arraigo.data import resource_label
 
@@ -107,6 +107,7 @@ def _spanish_texts() -> set[str]:
     texts |= set(re.findall(r'detail="([^"]+)"', source))
     texts |= set(re.findall(r'error="([^"]+)"', source))
     texts |= set(re.findall(r'raise (?:ServiceError|NotFound|Gone)\("([^"]+)"\)', source))
+    texts.add(pending.EXPIRED)  # a checked upload that expired, shown on the data page
     texts |= {label for _path, label, _roles in pages.PAGES}
     texts |= set(pages.LABELS.values())
     resources = ("housing_units", "school_preescolar", "school_primaria")
