@@ -7,7 +7,7 @@ import pytest
 
 from arraigo.api.db import PlanJob
 
-from .conftest import PASSWORD, ROLES
+from .conftest import PASSWORD, ROLES, approve_families
 
 STAFF = {"admin", "relocation_staff"}
 WORKERS = STAFF | {"employment_officer"}
@@ -157,21 +157,7 @@ def cases(app, loaded, as_role):
     admin = as_role("admin")
     second = {"username": "oficial2", "role": "employment_officer", "password": PASSWORD}
     assert admin.post("/api/v1/users", json=second).status_code == 201
-    result = {
-        "status": "optimal",
-        "families": [
-            {"family_id": "F1", "city": "Saltillo", "reason": "prueba"},
-            {"family_id": "F2", "city": "Saltillo", "reason": "prueba"},
-        ],
-        "members": [],
-        "usage": [],
-    }
-    with app.state.sessions() as session:
-        job = PlanJob(created_by="relocation_staff", status="draft", params={}, result=result)
-        session.add(job)
-        session.commit()
-        plan_id = job.id
-    assert loaded.post(f"/api/v1/plans/{plan_id}/approve").status_code == 200
+    approve_families(app, loaded, {"F1": "Saltillo", "F2": "Saltillo"})
     placed = {p["person_id"]: p["id"] for p in loaded.get("/api/v1/placements").json()}
     for person, officer in (("P2", "employment_officer"), ("P5", "oficial2")):
         assigned = loaded.patch(f"/api/v1/placements/{placed[person]}", json={"officer": officer})

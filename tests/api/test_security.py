@@ -17,11 +17,10 @@ from arraigo.api.services.imports import MAX_PROBLEMS_SHOWN
 from arraigo.api.services.jobs import SOLVER_SLOTS
 from arraigo.data import generate_scenario
 
-from .conftest import PASSWORD, upload
+from .conftest import PASSWORD, approve_families, upload
 from .test_role_matrix import cases, event  # noqa: F401 (a fixture)
 from .test_service_faults import Server, add_admin, token
 from .test_service_plans import wait
-from .test_service_suppression import approve
 from .test_service_uploads import declared_bomb
 
 ADMIN_PASSWORD = "clave-de-prueba"  # what add_admin sets
@@ -221,7 +220,7 @@ def test_responses_carry_security_headers_and_docs_need_no_cdn(server):
 
 # Row: the partner capacity view was not suppressed.
 def test_a_partner_sees_no_capacity_used_by_a_single_family(app, loaded, as_role):
-    approve(app, loaded, {"F1": "Saltillo"})
+    approve_families(app, loaded, {"F1": "Saltillo"})
     rows = as_role("partner").get("/api/v1/monitoring/capacity").json()
     assert {r["used"] for r in rows if r["city"] == "Saltillo"} == {None}
 

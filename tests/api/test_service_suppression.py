@@ -3,8 +3,9 @@ subtracting the groups shown from a total another table gives."""
 
 import pandas as pd
 
-from arraigo.api.db import PlanJob
 from arraigo.api.services.suppression import withheld
+
+from .conftest import approve_families
 
 
 def test_one_small_group_takes_the_next_smallest_with_it():
@@ -15,19 +16,8 @@ def test_one_small_group_takes_the_next_smallest_with_it():
     assert list(withheld(pd.Series([2, 3, 30]), 5)) == [True, True, False]
 
 
-def approve(app, loaded, cities: dict[str, str]) -> None:
-    families = [{"family_id": f, "city": c, "reason": "prueba"} for f, c in cities.items()]
-    result = {"status": "optimal", "families": families, "members": [], "usage": []}
-    with app.state.sessions() as session:
-        job = PlanJob(created_by="relocation_staff", status="draft", params={}, result=result)
-        session.add(job)
-        session.commit()
-        plan_id = job.id
-    assert loaded.post(f"/api/v1/plans/{plan_id}/approve").status_code == 200
-
-
 def test_a_partner_sees_no_capacity_use_of_a_city_with_one_family(app, loaded, as_role):
-    approve(app, loaded, {"F1": "Saltillo"})  # one family of four
+    approve_families(app, loaded, {"F1": "Saltillo"})  # one family of four
     partner = as_role("partner")
     rows = partner.get("/api/v1/monitoring/capacity").json()
     saltillo = [r for r in rows if r["city"] == "Saltillo"]
@@ -38,7 +28,7 @@ def test_a_partner_sees_no_capacity_use_of_a_city_with_one_family(app, loaded, a
 
 
 def test_a_withheld_city_cannot_be_recovered_from_the_total_of_another_table(app, loaded, as_role):
-    approve(app, loaded, {"F1": "Saltillo", "F2": "León", "F3": "León", "F4": "León"})
+    approve_families(app, loaded, {"F1": "Saltillo", "F2": "León", "F3": "León", "F4": "León"})
     partner = as_role("partner")
     by_city = partner.get("/api/v1/monitoring/indicators", params={"by": "city"}).json()
     by_sex = partner.get("/api/v1/monitoring/indicators", params={"by": "sex"}).json()
