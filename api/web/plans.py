@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from ..deps import RowId, RunnerDep, SessionDep
-from ..schemas import DecisionIn, PlanRequest
+from ..schemas import DecisionIn, PlanOut, PlanRequest
 from ..services import plans, records
 from ..services.store import current_frame
 from ..vocab import PlanStatus
@@ -190,3 +190,10 @@ def cancel(
         lambda: plans.cancel_plan(session, runner, user, plan_id),
         lambda _: f"/plans/{plan_id}",
     )
+
+
+@router.get("/plans/{plan_id}/progress", name="plan_progress")
+def plan_progress(plan_id: RowId, session: SessionDep, user: StaffPage) -> PlanOut:
+    """The plan as the API gives it, for the page's own script (the API takes bearer
+    tokens only, never the page's cookie)."""
+    return plans.get_plan(session, plan_id)

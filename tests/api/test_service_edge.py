@@ -123,3 +123,15 @@ def test_a_link_cannot_make_a_page_show_its_own_error_text(app):
         page = client.get(path, params={"error": "Su cuenta fue bloqueada: llame al 555"})
         assert page.status_code == 200
         assert "llame al 555" not in page.text
+
+
+def test_the_plan_page_follows_progress_through_its_own_route(app, loaded, held):
+    plan_id = loaded.post("/api/v1/plans", json={"time_limit": 5}).json()["id"]
+    client = page_client(app, "relocation_staff")
+    script = client.get("/static/plan.js").text
+    assert "/api/v1" not in script and "/progress" in script
+    progress = client.get(f"/plans/{plan_id}/progress")
+    assert progress.status_code == 200
+    assert progress.json()["status"] in ("queued", "running")
+    partner = page_client(app, "partner")
+    assert partner.get(f"/plans/{plan_id}/progress").status_code == 403
