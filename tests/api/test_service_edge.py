@@ -135,3 +135,10 @@ def test_the_plan_page_follows_progress_through_its_own_route(app, loaded, held)
     assert progress.json()["status"] in ("queued", "running")
     partner = page_client(app, "partner")
     assert partner.get(f"/plans/{plan_id}/progress").status_code == 403
+
+
+def test_a_nul_character_in_text_is_refused_on_every_database(loaded):
+    answer = loaded.put("/api/v1/people/P1/occupation", json={"isco": "7212", "note": "a\x00b"})
+    assert answer.status_code == 422
+    assert "NUL" in answer.json()["detail"]
+    assert loaded.get("/api/v1/people/P1").json()["corrected_isco"] is None
