@@ -15,11 +15,13 @@ from sqlalchemy.exc import DataError
 
 from . import routes, web
 from .db import make_engine, session_factory, upgrade
+from .protect import BoundedBodies, SecureEdge
 from .services.auth import use_password_cost
-from .services.errors import ServiceError
-from .services.imports import PendingUploads
+from .services.errors import ServiceError, retry_after
 from .services.jobs import PlanRunner, recover
 from .services.matching import MatchingService, Refitter
+from .services.pending import PendingUploads, default_directory
+from .services.signin import SignInGuard
 from .settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -37,7 +39,8 @@ This service uses the ESCO classification of the European Commission.
 
 async def refused(request: Request, exc: ServiceError) -> JSONResponse:
     """A service's refusal as the status its kind stands for, with its reason."""
-    return JSONResponse(status_code=exc.status, content={"detail": exc.detail})
+    headers = retry_after(exc)
+    return JSONResponse(status_code=exc.status, content={"detail": exc.detail}, headers=headers)
 
 
 async def unstorable_value(request: Request, exc: DataError) -> JSONResponse:
@@ -88,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=version("arraigo"),
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by routes.docs from the package, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -96,9 +101,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     recover(app.state.sessions)
     app.state.runner = PlanRunner(app.state.sessions, settings.database_url)
     app.state.matching = MatchingService()
-    app.state.pending_uploads = PendingUploads()
+    app.state.pending_uploads = PendingUploads(
+        settings.pending_dir or default_directory(settings.database_url)
+    )
+    app.state.sign_in_guard = SignInGuard()
     app.include_router(routes.router)
     app.include_router(web.router)
+    app.add_middleware(BoundedBodies)
+    # Added last, so it runs first: even a refused request gets the headers.
+    app.add_middleware(SecureEdge, public_origin=settings.public_origin)
     app.add_exception_handler(ServiceError, refused)
     app.add_exception_handler(DataError, unstorable_value)
     return app

@@ -5,16 +5,18 @@ reading of uploaded files."""
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path, Query, Request, UploadFile, status
+from fastapi import Depends, HTTPException, Path, Query, Request, Response, UploadFile, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from .db import User, transaction
 from .services.auth import user_for_token
 from .services.errors import TooLarge
-from .services.imports import MAX_UPLOAD_BYTES, PendingUploads
+from .services.imports import MAX_UPLOAD_BYTES
 from .services.jobs import PlanRunner
 from .services.matching import MatchingService
+from .services.pending import PendingUploads
+from .services.signin import SignInGuard
 from .settings import Settings
 from .vocab import CASEWORKERS, Role
 
@@ -58,14 +60,10 @@ def allowed(user: User, roles: frozenset[str]) -> User:
     return user
 
 
-def token_of(request: Request, bearer: str | None) -> str | None:
-    """The bearer token (API) or the session cookie (pages)."""
-    return bearer or request.cookies.get(COOKIE)
-
-
-def current_user(request: Request, session: SessionDep, bearer: BearerToken) -> User:
-    """The signed-in user, from a bearer token (API) or the session cookie (pages)."""
-    return signed_in(session, token_of(request, bearer))
+def current_user(session: SessionDep, bearer: BearerToken) -> User:
+    """The signed-in user of the API, from a bearer token only: the page cookie, which
+    a browser sends on its own, is no credential here (pages use render.PageUser)."""
+    return signed_in(session, bearer)
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -111,10 +109,29 @@ def _pending(request: Request) -> PendingUploads:
     return request.app.state.pending_uploads
 
 
+def _sign_in_guard(request: Request) -> SignInGuard:
+    return request.app.state.sign_in_guard
+
+
+def client_address(request: Request) -> str:
+    """The client's address (behind a reverse proxy, the one uvicorn's
+    `--forwarded-allow-ips` trusts the proxy to name)."""
+    return request.client.host if request.client else "unknown"
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 RunnerDep = Annotated[PlanRunner, Depends(_runner)]
 MatchingDep = Annotated[MatchingService, Depends(_matching)]
 PendingDep = Annotated[PendingUploads, Depends(_pending)]
+SignInGuardDep = Annotated[SignInGuard, Depends(_sign_in_guard)]
+
+
+def csv_download(content: str, filename: str) -> Response:
+    return Response(
+        content,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 async def read_uploads(files: list[UploadFile] | None) -> list[tuple[str, bytes]]:

@@ -35,13 +35,13 @@ class UserOut(BaseModel):
 class UserIn(BaseModel):
     username: str = Field(min_length=1, max_length=80, examples=["maria.comar"])
     role: Role
-    password: str = Field(min_length=8, max_length=256, examples=["una-clave-larga"])
+    password: str = Field(min_length=12, max_length=256, examples=["una-clave-larga"])
 
 
 class UserPatch(BaseModel):
     role: Role | None = None
     active: bool | None = None
-    password: str | None = Field(default=None, min_length=8, max_length=256)
+    password: str | None = Field(default=None, min_length=12, max_length=256)
 
 
 class ProblemOut(BaseModel):
@@ -57,7 +57,13 @@ class ProblemOut(BaseModel):
 class ImportOut(BaseModel):
     ok: bool
     dry_run: bool = False
-    problems: list[ProblemOut] = []
+    problems: list[ProblemOut] = Field(
+        default=[], description="The first 200 problems; all are counted below."
+    )
+    problems_total: int = 0
+    problem_counts: dict[str, int] = Field(
+        default={}, description="How many problems of each kind.", examples=[{"age_range": 3}]
+    )
     counts: dict[str, dict[str, int]] = Field(
         default={},
         examples=[{"people": {"new": 120, "updated": 3, "unchanged": 40}}],
@@ -93,7 +99,14 @@ class PersonOut(PersonRow, Versioned):
     """A person as the caller's role may see it: personal fields are null for roles
     that may not see them."""
 
-    skills_text: str | None = Field(description="Null once the person's data is erased.")
+    skills_text: str | None = Field(
+        description="Null once the person's data is erased, and for an employment officer "
+        "outside their own cases."
+    )
+    # An employment officer sees these only for their own cases (services/privacy.py).
+    nationality: str | None = None
+    health_needs: tuple[str, ...] | None = None
+    documents: tuple[str, ...] | None = None
     corrected_isco: str | None = Field(
         default=None, description="The occupation staff corrected, if any."
     )
@@ -382,10 +395,13 @@ class CapacityRow(BaseModel):
 
     city: str
     resource: str
-    used: float = Field(description="Held by placements not released (same as held).")
+    used: float | None = Field(
+        description="Held by placements not released (same as held); null for a partner "
+        "where few people are placed."
+    )
     capacity: float | None = Field(description="Declared by the city; null: unlimited.")
     share: float | None = None
-    held: float = 0.0
+    held: float | None = 0.0
     remaining: float | None = Field(
         default=None, description="Declared less held; negative when over capacity."
     )

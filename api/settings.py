@@ -17,11 +17,18 @@ class Settings(BaseSettings):
     token_hours: float = 12.0
     # Send the session cookie only over HTTPS; browsers also accept it on localhost.
     cookie_secure: bool = True
+    # The site's address as browsers see it (https://arraigo.example), which page posts
+    # must come from; unset, the request's own scheme and Host (the reverse proxy must
+    # then pass them on: Host and X-Forwarded-Proto).
+    public_origin: str | None = None
     # Groups smaller than this are suppressed in exports for partners.
     min_group_size: int = 5
     # Where the matching engine keeps its embedding cache (default: the engine's own,
     # ~/.cache/arraigo/embeddings).
     cache_dir: str | None = None
+    # Where checked uploads wait for confirmation, shared by the workers (default: a
+    # folder of the machine's temporary space, one per database).
+    pending_dir: str | None = None
     # ESCO normaliser: "lexical" fits in seconds; "full" also embeds every label (more
     # accurate, minutes of encoding the first time). See api/_scoring.py.
     taxonomy: Literal["lexical", "full"] = "lexical"

@@ -7,6 +7,8 @@ unpickled: CSV and .xlsx are parsed as data, Parquet through pyarrow.
 
 import csv
 import io
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,12 @@ from ._schema import LIST_COLUMNS
 from ._vocab import KINDS, Kind
 
 SUFFIXES = (".csv", ".parquet", ".xlsx")
+# A spreadsheet is refused before parsing when it declares more cells than this, or
+# unpacks to more bytes: a month of the programme (25,000 people x 15 columns) fits
+# many times over, a 1.5 KB file declaring 20,000 x 5,000 cells does not.
+MAX_XLSX_CELLS = 2_000_000
+MAX_XLSX_UNPACKED_BYTES = 256 * 2**20
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
 class TableReadError(Exception):
@@ -66,6 +74,39 @@ def _from_rows(rows: list[list[str]]) -> tuple[list[str], pd.DataFrame]:
     return header, frame
 
 
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def check_xlsx_size(path: Path) -> None:
+    """Refuse (TableReadError) an .xlsx whose sheets declare more than MAX_XLSX_CELLS
+    cells or unpack to more than MAX_XLSX_UNPACKED_BYTES, reading only the zip's
+    directory and each sheet's first bytes."""
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+        unpacked = sum(m.file_size for m in members)
+        detail = None
+        if unpacked > MAX_XLSX_UNPACKED_BYTES:
+            detail = f"{unpacked // 2**20} MiB"
+        for member in members:
+            if detail or not member.filename.startswith("xl/worksheets/"):
+                continue
+            with archive.open(member) as sheet:
+                found = _DIMENSION.search(sheet.read(4096))
+            if found and found[3]:
+                rows = int(found[4]) - int(found[2]) + 1
+                columns = _column_number(found[3]) - _column_number(found[1]) + 1
+                if rows * columns > MAX_XLSX_CELLS:
+                    detail = f"{rows} x {columns}"
+    if detail:
+        raise TableReadError(
+            Problem(str(path), 0, "", "file_too_large", context={"detail": detail})
+        )
+
+
 def read_raw(path: Path) -> tuple[list[str], pd.DataFrame]:
     """Header and cells (all text, positional columns) of a CSV, Parquet or .xlsx file.
 
@@ -86,6 +127,7 @@ def read_raw(path: Path) -> tuple[list[str], pd.DataFrame]:
                 ) from None
             return _from_rows(list(csv.reader(io.StringIO(text, newline=""))))
         if suffix == ".xlsx":
+            check_xlsx_size(path)
             sheet = pd.read_excel(path, header=None, dtype=object, engine="openpyxl")
             rows = [[_as_text(v) for v in row] for row in sheet.itertuples(index=False)]
             return _from_rows(rows)

@@ -26,6 +26,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No se pudo leer el archivo: {detail}",
         "The file could not be read: {detail}",
     ),
+    "file_too_large": (
+        "La hoja es demasiado grande: {detail}. Divida el archivo.",
+        "The sheet is too large: {detail}. Split the file.",
+    ),
     "file_encoding": (
         "El archivo no está en UTF-8 (byte {position}). Guárdelo como 'CSV UTF-8'.",
         "The file is not UTF-8 (byte {position}). Save it as 'CSV UTF-8'.",

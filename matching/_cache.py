@@ -9,7 +9,7 @@ import hashlib
 import os
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +102,31 @@ class EmbeddingCache:
         shards = self._shards[model_id]
         shards.append(np.load(folder / f"{name}.vecs.npy", mmap_mode="r"))
         rows.update({k: (len(shards) - 1, i) for i, k in enumerate(keys)})
+
+    def forget(self, keys: Collection[bytes]) -> int:
+        """Delete the vectors of ``keys`` from every model's shards (a person's erased
+        texts); returns how many rows went. Each shard holding one is rewritten without
+        it, then the old files are removed."""
+        wanted = set(keys)
+        removed = 0
+        for keys_file in sorted(self.directory.glob("*/*.keys.npy")):
+            stored = np.load(keys_file)
+            drop = np.array([k.tobytes() in wanted for k in stored], dtype=bool)
+            if not drop.any():
+                continue
+            vecs_file = keys_file.with_name(keys_file.name.replace(".keys.", ".vecs."))
+            vectors = np.load(vecs_file)
+            name = uuid.uuid4().hex
+            for suffix, array in (("vecs", vectors[~drop]), ("keys", stored[~drop])):
+                tmp = keys_file.parent / f"{name}.{suffix}.tmp.npy"
+                np.save(tmp, array)
+                os.replace(tmp, keys_file.parent / f"{name}.{suffix}.npy")
+            keys_file.unlink()  # first: a shard without keys is ignored on load
+            vecs_file.unlink()
+            removed += int(drop.sum())
+        self._rows.clear()  # read again from the files on next use
+        self._shards.clear()
+        return removed
 
 
 class CachedEncoder:

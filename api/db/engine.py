@@ -7,7 +7,19 @@ from importlib import resources
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session, sessionmaker
+
+NUL_REFUSED = "text fields cannot contain NUL (0x00) characters"
+
+
+def _values(parameters: object) -> Iterator[object]:
+    """Every value of a statement's parameters (one row or many, tuples or dicts)."""
+    if isinstance(parameters, dict):
+        parameters = parameters.values()
+    if isinstance(parameters, list | tuple | type({}.values())):
+        for value in parameters:
+            yield from _values(value) if isinstance(value, list | tuple | dict) else (value,)
 
 
 def make_engine(url: str) -> Engine:
@@ -22,7 +34,16 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            # Freed pages are zeroed: an erased record leaves no copy in the file.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _refuse_nul(_conn, _cursor, statement, parameters, _context, executemany) -> None:
+            # PostgreSQL refuses NUL in text; SQLite would store it. Refuse it the same
+            # way on both, so no name hides a NUL that one database keeps.
+            if any(isinstance(v, str) and "\x00" in v for v in _values(parameters)):
+                raise DataError(statement, parameters, ValueError(NUL_REFUSED))
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from . import (
     audit,
     auth,
+    docs,
     health,
     imports,
     matching,
@@ -20,6 +21,7 @@ from . import (
 router = APIRouter()
 for resource in (
     health,
+    docs,
     auth,
     users,
     imports,

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from ..deps import SessionDep, StaffOrOfficer, read_uploads
 from ..schemas import ImportOut, ImportRecord, Page, ProblemOut
@@ -44,13 +45,21 @@ async def upload(
     is stored, and every problem comes back with file, row and column. The same file
     twice changes nothing; a changed record gets a new version and keeps its history."""
     contents = await read_uploads(files)
-    result = imports.run_import(
-        session, contents, user, dry_run=dry_run, confirm_identity=confirm_identity_changes
+    # Off the event loop: a large import must not freeze every other request.
+    result = await run_in_threadpool(
+        imports.run_import,
+        session,
+        contents,
+        user,
+        dry_run=dry_run,
+        confirm_identity=confirm_identity_changes,
     )
     body = ImportOut(
         ok=result.ok,
         dry_run=dry_run,
-        problems=[ProblemOut(**p.as_dict()) for p in result.problems],
+        problems=[ProblemOut(**p.as_dict()) for p in result.shown],
+        problems_total=len(result.problems),
+        problem_counts=result.counts_by_kind,
         counts=result.counts,
         existing=result.existing,
         duplicates_flagged=result.duplicates_flagged,

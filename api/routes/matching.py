@@ -13,7 +13,6 @@ from ..deps import (
     StaffOrOfficer,
     allowed,
     signed_in,
-    token_of,
 )
 from ..schemas import MatchOut
 from ..vocab import CASEWORKERS
@@ -35,8 +34,7 @@ async def person_matches(
     `eligible: false` and the blocker named."""
     # The busiest endpoint: sign-in, role, lookup and answer in one trip to a worker
     # thread (the usual dependencies would take four).
-    token = token_of(request, bearer)
-    return await run_in_threadpool(_answer_matches, person_id, request, token, k)
+    return await run_in_threadpool(_answer_matches, person_id, request, bearer, k)
 
 
 def _answer_matches(person_id: str, request: Request, token: str | None, k: int) -> Response:

@@ -3,9 +3,8 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import Response
 
-from ..deps import AnyRole, SessionDep, SettingsDep
+from ..deps import AnyRole, SessionDep, SettingsDep, csv_download
 from ..schemas import CapacityRow, IndicatorRow
 from ..services import monitoring
 from ..services.monitoring import Dimension
@@ -32,11 +31,7 @@ def get_indicators(
     than 5 people are suppressed. Every export is logged."""
     table = monitoring.indicator_table(session, user, by, settings.min_group_size, format)
     if format == "csv":
-        return Response(
-            monitoring.to_csv(table),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="indicadores_{by}.csv"'},
-        )
+        return csv_download(monitoring.to_csv(table), f"indicadores_{by}.csv")
     return monitoring.indicator_rows(table)
 
 
@@ -45,7 +40,8 @@ def get_indicators(
     response_model=list[CapacityRow],
     summary="Capacity use per city and resource, and where one more unit helps most",
 )
-def get_capacity(session: SessionDep, user: AnyRole) -> list[CapacityRow]:
+def get_capacity(session: SessionDep, user: AnyRole, settings: SettingsDep) -> list[CapacityRow]:
     """Use by approved placements against each city's capacity, with the shadow price
-    of the latest plan: the expected jobs one more unit (a school seat, a house) adds."""
-    return monitoring.capacity_rows(session, user)
+    of the latest plan: the expected jobs one more unit (a school seat, a house) adds.
+    For partners, a city's use is null where its indicators are withheld."""
+    return monitoring.capacity_rows(session, user, settings.min_group_size)

@@ -46,7 +46,7 @@ def due(
 
 @router.get("/{placement_id}/events", response_model=list[EventOut], summary="Status history")
 def list_events(placement_id: RowId, session: SessionDep, user: StaffOrOfficer) -> list[EventOut]:
-    return placements.list_events(session, placement_id)
+    return placements.list_events(session, user, placement_id)
 
 
 @router.post(

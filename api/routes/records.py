@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from ..deps import AnyRole, Offset, RowId, SessionDep, Staff, StaffOrOfficer
+from ..deps import AnyRole, Offset, RowId, SessionDep, SettingsDep, Staff, StaffOrOfficer
 from ..schemas import (
     DestinationOut,
     DuplicateDecision,
@@ -19,6 +19,7 @@ from ..schemas import (
     VacancyOut,
 )
 from ..services import duplicates, records
+from ..services.erasure import checkpoint
 
 router = APIRouter(prefix="/api/v1", tags=["records"])
 
@@ -69,10 +70,15 @@ def correct_occupation(
     response_model=ErasureOut,
     summary="Erase a person's personal data on request",
 )
-def erase(person_id: str, session: SessionDep, user: Staff) -> ErasureOut:
-    """Name, phone and free text are removed from every stored version; age, sex,
-    nationality and placements stay for anonymous counts. Logged."""
-    return records.erase(session, user, person_id)
+def erase(person_id: str, session: SessionDep, user: Staff, settings: SettingsDep) -> ErasureOut:
+    """Name, phone and free text are removed from every stored version, from notes,
+    reasons and audit details that name the person, and their profile's embeddings
+    from the matching cache; age, sex, nationality and placements stay for anonymous
+    counts (see the README). Logged."""
+    erased = records.erase(session, user, person_id, settings.cache_dir)
+    session.commit()
+    checkpoint(session.get_bind())
+    return erased
 
 
 @router.get("/families", response_model=Page[FamilyOut], summary="Families and their use")

@@ -50,3 +50,20 @@ class Invalid(ServiceError):
     """The request names something that does not fit (an unknown city, officer…)."""
 
     status = 422
+
+
+class TooManyAttempts(ServiceError):
+    """Not so often: try again after ``retry_after`` seconds (sign-in backoff, busy)."""
+
+    status = 429
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+def retry_after(exc: ServiceError) -> dict[str, str] | None:
+    """The `Retry-After` header a refusal asks the client to honour, if any."""
+    if isinstance(exc, TooManyAttempts):
+        return {"Retry-After": str(exc.retry_after)}
+    return None

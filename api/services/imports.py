@@ -7,10 +7,8 @@ like someone already known are flagged for review, never merged.
 
 import hashlib
 import re
-import secrets
 import tempfile
-import threading
-import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,13 +24,13 @@ from ..vocab import IMPORT_KINDS
 from . import ledger
 from .audit import audit
 from .duplicates import flag_duplicates
-from .errors import Gone
 from .store import content_hash, current_dataset, current_records, json_safe, upsert
 
 # Large enough for a month of the programme (25,000 people) in any format.
 MAX_UPLOAD_BYTES = 50 * 2**20
-# Checked uploads wait this long for the user to confirm the import.
-PENDING_SECONDS = 30 * 60
+# Problems an answer lists (all are counted by kind): a file with 200,000 bad columns
+# must not make a 49 MB answer.
+MAX_PROBLEMS_SHOWN = 200
 
 
 @dataclass
@@ -49,6 +47,15 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
+
+    @property
+    def shown(self) -> list[Problem]:
+        """The problems an answer lists: the first MAX_PROBLEMS_SHOWN."""
+        return self.problems[:MAX_PROBLEMS_SHOWN]
+
+    @property
+    def counts_by_kind(self) -> dict[str, int]:
+        return dict(Counter(p.code for p in self.problems))
 
 
 def _safe_name(filename: str) -> str:
@@ -211,34 +218,3 @@ def list_imports(session: Session, limit: int = 100, offset: int = 0) -> Page[Im
     rows = list(session.scalars(select(Import).order_by(Import.id.desc())))
     items = [ImportRecord.model_validate(r) for r in rows[offset : offset + limit]]
     return Page[ImportRecord](total=len(rows), items=items)
-
-
-class PendingUploads:
-    """Checked uploads waiting for their user to confirm the import, by a random key
-    (in this process, for ``PENDING_SECONDS``)."""
-
-    def __init__(self, seconds: float = PENDING_SECONDS) -> None:
-        self.seconds = seconds
-        self._entries: dict[str, tuple[int, float, list[tuple[str, bytes]]]] = {}
-        self._lock = threading.Lock()
-
-    def keep(self, user: User, contents: list[tuple[str, bytes]]) -> str:
-        key = secrets.token_urlsafe(16)
-        with self._lock:
-            self._expire()
-            self._entries[key] = (user.id, time.monotonic(), contents)
-        return key
-
-    def take(self, user: User, key: str) -> list[tuple[str, bytes]]:
-        """The files kept under ``key`` for this user (once), or Gone."""
-        with self._lock:
-            self._expire()
-            owner, _at, contents = self._entries.pop(key, (None, 0.0, []))
-        if owner != user.id:
-            raise Gone("La carga venció: vuelva a subir los archivos.")
-        return contents
-
-    def _expire(self) -> None:
-        old = [k for k, v in self._entries.items() if time.monotonic() - v[1] > self.seconds]
-        for key in old:
-            del self._entries[key]

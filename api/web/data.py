@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from ..db import User
 from ..deps import PendingDep, SessionDep, read_uploads
@@ -17,9 +18,10 @@ router = page_router()
 
 
 def capacity_table(session: Session, user: User) -> list[dict[str, Any]]:
-    """Capacity rows of the monitoring service, one line per city."""
+    """Capacity rows of the monitoring service, one line per city (caseworkers only:
+    no partner reaches this page, so nothing is withheld)."""
     cities: dict[str, dict[str, Any]] = {}
-    for row in monitoring.capacity_rows(session, user):
+    for row in monitoring.capacity_rows(session, user, min_group_size=0):
         cities.setdefault(row.city, {})[row.resource] = row
     return [{"city": city, "resources": resources} for city, resources in cities.items()]
 
@@ -56,8 +58,14 @@ async def upload(
     contents = waiting.take(user, pending) if pending else await read_uploads(files)
     if not contents:
         raise ServiceError("Elija al menos un archivo.")
-    result = imports.run_import(
-        session, contents, user, dry_run=not pending, confirm_identity=confirm_identity
+    # Off the event loop: a large import must not freeze every other request.
+    result = await run_in_threadpool(
+        imports.run_import,
+        session,
+        contents,
+        user,
+        dry_run=not pending,
+        confirm_identity=confirm_identity,
     )
     key = None
     if not result.ok:

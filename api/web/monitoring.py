@@ -6,7 +6,7 @@ from typing import get_args
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from ..deps import SessionDep, SettingsDep
+from ..deps import SessionDep, SettingsDep, csv_download
 from ..services import monitoring
 from ..services.monitoring import Dimension
 from .charts import indicator_figures
@@ -20,7 +20,7 @@ def monitoring_page(request: Request, session: SessionDep, user: Everyone, setti
     size = settings.min_group_size
     by_month = monitoring.indicator_rows(monitoring.indicator_table(session, user, "month", size))
     by_city = monitoring.indicator_rows(monitoring.indicator_table(session, user, "city", size))
-    capacity = monitoring.capacity_rows(session, user)
+    capacity = monitoring.capacity_rows(session, user, size)
     priced = sorted(
         (r for r in capacity if r.shadow_price and r.shadow_price > 1e-9),
         key=lambda r: -r.shadow_price,
@@ -41,3 +41,12 @@ def monitoring_page(request: Request, session: SessionDep, user: Everyone, setti
         dimensions=get_args(Dimension),
         min_group=size,
     )
+
+
+@router.get("/monitoring/indicators.csv", name="indicators_csv")
+def indicators_csv(
+    session: SessionDep, user: Everyone, settings: SettingsDep, by: Dimension = "city"
+):
+    """The page's CSV download (the API's export answers bearer tokens only)."""
+    table = monitoring.indicator_table(session, user, by, settings.min_group_size, "csv")
+    return csv_download(monitoring.to_csv(table), f"indicadores_{by}.csv")

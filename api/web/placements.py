@@ -14,7 +14,7 @@ from ..deps import RowId, SessionDep
 from ..schemas import EventIn, PlacementPatch
 from ..services import placements, records
 from ..vocab import PlacementStatus, Role
-from .render import StaffPage, Workers, attempt, page_router, render, see
+from .render import PageMessage, StaffPage, Workers, attempt, page_router, render, see
 
 router = page_router()
 
@@ -25,7 +25,7 @@ def placements_page(
     session: SessionDep,
     user: Workers,
     city: str | None = None,
-    error: str | None = None,
+    error: PageMessage = None,
     saved: int | None = None,
 ):
     mine = user.role == Role.employment_officer

@@ -10,18 +10,27 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from ..deps import RowId, RunnerDep, SessionDep
-from ..schemas import DecisionIn, PlanRequest
+from ..schemas import DecisionIn, PlanOut, PlanRequest
 from ..services import ledger, plans, records
 from ..services.store import current_frame
 from ..vocab import PlanStatus
 from .charts import figure_html, flow_map
-from .render import StaffPage, attempt, language, page_router, render, see, translator
+from .render import (
+    PageMessage,
+    StaffPage,
+    attempt,
+    language,
+    page_router,
+    render,
+    see,
+    translator,
+)
 
 router = page_router()
 
 
 @router.get("/plans", response_class=HTMLResponse)
-def plans_page(request: Request, session: SessionDep, user: StaffPage, error: str | None = None):
+def plans_page(request: Request, session: SessionDep, user: StaffPage, error: PageMessage = None):
     families = records.list_families(session, limit=1000).items
     placed = ledger.placed_families(session)
     return render(
@@ -72,7 +81,11 @@ def _usage_by_city(result: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
 def plan_page(
-    plan_id: RowId, request: Request, session: SessionDep, user: StaffPage, error: str | None = None
+    plan_id: RowId,
+    request: Request,
+    session: SessionDep,
+    user: StaffPage,
+    error: PageMessage = None,
 ):
     plan = plans.get_plan(session, plan_id)
     result = plan.result or None
@@ -185,3 +198,10 @@ def cancel(
         lambda: plans.cancel_plan(session, runner, user, plan_id),
         lambda _: f"/plans/{plan_id}",
     )
+
+
+@router.get("/plans/{plan_id}/progress", name="plan_progress")
+def plan_progress(plan_id: RowId, session: SessionDep, user: StaffPage) -> PlanOut:
+    """The plan as the API gives it, for the page's own script (the API takes bearer
+    tokens only, never the page's cookie)."""
+    return plans.get_plan(session, plan_id)

@@ -17,6 +17,7 @@ from arraigo.data import resource_label
 
 from ..db import User
 from ..deps import COOKIE, SessionDep
+from ..protect import with_nonce
 from ..services.auth import user_for_token
 from ..services.errors import ServiceError
 from ..vocab import CASEWORKERS, Role
@@ -104,6 +105,7 @@ templates = Jinja2Templates(directory=HERE / "templates")
 
 def render(request: Request, name: str, user: User | None, code: int = 200, **context: Any):
     lang = language(request)
+    nonce = request.state.csp_nonce  # set for each response by protect.SecureEdge
     _ = translator(lang)
     nav = [
         (path, _(label))
@@ -121,6 +123,8 @@ def render(request: Request, name: str, user: User | None, code: int = 200, **co
             "label": lambda code: _(LABELS.get(code, code)),
             "resource_label": lambda r: _(resource_label(r)),
             "here": request.url.path,
+            "csp_nonce": nonce,
+            "nonced": lambda html: with_nonce(html, nonce),
             **context,
         },
         status_code=code,
@@ -185,6 +189,14 @@ class PageUser:
         return user
 
 
+def _no_message() -> None:
+    """A page shows a message only from the service call it has just made, never text
+    from its address (``?error=`` would let a link show any words as ours)."""
+    return None
+
+
+# A page function's ``error``: what another page function passes it, None over HTTP.
+PageMessage = Annotated[str | None, Depends(_no_message)]
 Workers = Annotated[User, Depends(PageUser(*CASEWORKERS))]
 StaffPage = Annotated[User, Depends(PageUser(Role.relocation_staff))]
 Everyone = Annotated[User, Depends(PageUser(*Role))]

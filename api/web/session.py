@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse
 
-from ..deps import COOKIE, SessionDep, SettingsDep
-from ..services.auth import authenticate, issue_token, revoke_token
+from ..deps import COOKIE, SessionDep, SettingsDep, SignInGuardDep, client_address
+from ..services.auth import issue_token, revoke_token
+from ..services.errors import TooManyAttempts, retry_after
 from ..vocab import Role
 from .render import LANG_COOKIE, LANGUAGES, Everyone, page_router, render, safe_next, see
 
@@ -25,9 +26,23 @@ def sign_in(
     settings: SettingsDep,
     username: Annotated[str, Form(max_length=80)],
     password: Annotated[str, Form(max_length=200)],
+    guard: SignInGuardDep,
     next: Annotated[str, Form()] = "/",
 ):
-    user = authenticate(session, username, password)
+    try:
+        user = guard.authenticate(session, username, password, client_address(request))
+    except TooManyAttempts as exc:
+        page = render(
+            request,
+            "sign_in.html",
+            None,
+            code=exc.status,
+            next=safe_next(next),
+            error="Demasiados intentos; espere un momento antes de volver a intentar.",
+            username=username,
+        )
+        page.headers.update(retry_after(exc) or {})
+        return page
     if user is None:
         return render(
             request,

@@ -189,3 +189,18 @@ def wait(client, plan_id: int, until=("draft", "failed", "cancelled"), seconds: 
             return plan
         time.sleep(0.3)
     raise AssertionError(f"plan {plan_id} still {plan['status']} after {seconds} s")
+
+
+def approve_families(app, staff, cities: dict[str, str]) -> None:
+    """Approve a draft plan that relocates these families (family -> city), without
+    solving: every member gets a placement."""
+    from arraigo.api.db import PlanJob
+
+    families = [{"family_id": f, "city": c, "reason": "prueba"} for f, c in cities.items()]
+    result = {"status": "optimal", "families": families, "members": [], "usage": []}
+    with app.state.sessions() as session:
+        job = PlanJob(created_by="relocation_staff", status="draft", params={}, result=result)
+        session.add(job)
+        session.commit()
+        plan_id = job.id
+    assert staff.post(f"/api/v1/plans/{plan_id}/approve").status_code == 200

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from arraigo.api.services import imports
+from arraigo.api.services import imports, pending
 from arraigo.api.web import render as pages
 from arraigo.data import resource_label
 
@@ -17,8 +17,13 @@ TEMPLATES = Path(pages.__file__).parent / "templates"
 PAGE_PATHS = ("/", "/data", "/candidates", "/plans", "/placements", "/monitoring")
 
 
+# A browser sends its page's origin with every form post; the service refuses posts
+# that come from elsewhere.
+SAME_SITE = {"Origin": "http://testserver"}
+
+
 def signed_in(app, role: str) -> TestClient:
-    client = TestClient(app, follow_redirects=False)
+    client = TestClient(app, follow_redirects=False, headers=SAME_SITE)
     response = client.post("/sign-in", data={"username": role, "password": PASSWORD})
     assert response.status_code == 303, response.text
     return client
@@ -32,7 +37,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(anonymous, path):
 
 
 def test_the_session_cookie_is_httponly_lax_and_secure_when_configured(app):
-    client = TestClient(app, follow_redirects=False)
+    client = TestClient(app, follow_redirects=False, headers=SAME_SITE)
     response = client.post(
         "/sign-in", data={"username": "admin", "password": PASSWORD, "next": "/plans"}
     )
@@ -46,7 +51,7 @@ def test_the_session_cookie_is_httponly_lax_and_secure_when_configured(app):
 
 
 def test_sign_in_never_redirects_to_another_site(app):
-    client = TestClient(app, follow_redirects=False)
+    client = TestClient(app, follow_redirects=False, headers=SAME_SITE)
     response = client.post(
         "/sign-in", data={"username": "admin", "password": PASSWORD, "next": "//evil.example"}
     )
@@ -102,6 +107,7 @@ def _spanish_texts() -> set[str]:
     texts |= set(re.findall(r'detail="([^"]+)"', source))
     texts |= set(re.findall(r'error="([^"]+)"', source))
     texts |= set(re.findall(r'raise (?:ServiceError|NotFound|Gone)\("([^"]+)"\)', source))
+    texts.add(pending.EXPIRED)  # a checked upload that expired, shown on the data page
     texts |= {label for _path, label, _roles in pages.PAGES}
     texts |= set(pages.LABELS.values())
     resources = ("housing_units", "school_preescolar", "school_primaria")

@@ -24,12 +24,12 @@ ARRAIGO = shutil.which("arraigo", path=str(Path(sys.executable).parent)) or "arr
 class Server:
     """`arraigo serve` in a subprocess on a loopback port."""
 
-    def __init__(self, database_url: str, cwd: Path) -> None:
+    def __init__(self, database_url: str, cwd: Path, *options: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "ARRAIGO_DATABASE_URL": database_url}
         self.process = subprocess.Popen(
-            [ARRAIGO, "serve", "--port", str(self.port)],
+            [ARRAIGO, "serve", "--port", str(self.port), *options],
             cwd=cwd,
             env=env,
             stdout=subprocess.DEVNULL,

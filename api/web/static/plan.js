@@ -1,4 +1,4 @@
-// Watches a running plan through the JSON API and reloads the page when it finishes.
+// Watches a running plan through the page's progress route and reloads the page when it finishes.
 (function () {
   const box = document.getElementById("progress");
   if (!box) return;
@@ -11,7 +11,7 @@
     : { best: "mejor plan hasta ahora", bound: "cota", gap: "brecha", s: "s transcurridos", wait: "Esperando al calculador…" };
   async function poll() {
     try {
-      const response = await fetch("/api/v1/plans/" + id, { credentials: "same-origin" });
+      const response = await fetch("/plans/" + id + "/progress", { credentials: "same-origin" });
       if (!response.ok) throw new Error(response.status);
       const plan = await response.json();
       if (plan.status !== "queued" && plan.status !== "running") {

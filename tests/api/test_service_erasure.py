@@ -1,0 +1,85 @@
+"""Erasure reaches every copy: notes, reasons and audit details that name the person,
+the embeddings of their profile, and the SQLite file and write-ahead log."""
+
+import datetime as dt
+from pathlib import Path
+
+from arraigo.api.services import matchers
+from arraigo.api.services.erasure import profile_texts, scrubber
+from arraigo.api.services.store import history
+from arraigo.matching import EmbeddingCache, text_key
+
+from .test_service_plans import wait
+
+NAME, PHONE = "Yeni Mejía", "+52 962 123 4567"
+NOTE = "Yeni Mejía pidió cambio de turno; llamarla al 962-123-4567."
+
+
+def database_bytes(app) -> bytes:
+    path = Path(app.state.engine.url.database)
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+def traces(raw: bytes) -> list[str]:
+    """Her given name (her surname is her family's too) and phone, as written."""
+    forms = {"Yeni", "123 4567", "123-4567"}
+    return [form for form in forms if form.encode() in raw]
+
+
+def test_erasure_scrubs_notes_reasons_audit_embeddings_and_the_database_file(app, loaded):
+    staff = loaded
+    # Her profile is embedded (matching), staff write about her in four places.
+    assert staff.get("/api/v1/people/P1/matches", params={"k": 2}).status_code == 200
+    correction = {"isco": "7533", "note": NOTE}
+    assert staff.put("/api/v1/people/P1/occupation", json=correction).status_code == 200
+    plan_id = staff.post("/api/v1/plans", json={"time_limit": 5}).json()["id"]
+    plan = wait(staff, plan_id)
+    city = next(f["city"] for f in plan["result"]["families"] if f["family_id"] == "F1")
+    decision = {"family_id": "F1", "action": "lock", "city": city, "reason": NOTE}
+    assert staff.post(f"/api/v1/plans/{plan_id}/decisions", json=decision).status_code == 201
+    again = staff.post(f"/api/v1/plans/{plan_id}/reoptimize", json={"time_limit": 5})
+    approved = wait(staff, again.json()["id"])["id"]
+    assert staff.post(f"/api/v1/plans/{approved}/approve").status_code == 200
+    placement = next(p for p in staff.get("/api/v1/placements").json() if p["person_id"] == "P1")
+    event = {"status": "moved", "date": dt.date.today().isoformat(), "note": NOTE}
+    events = f"/api/v1/placements/{placement['id']}/events"
+    assert staff.post(events, json=event).status_code == 201
+    with app.state.sessions() as session:
+        texts = profile_texts(history(session, "people", "P1"))
+    model = matchers.encoder().model_id
+    cache = EmbeddingCache(matchers._directory(None))
+    assert (cache.locate(model, [text_key(t) for t in texts])[0] >= 0).any()
+    assert traces(database_bytes(app))
+
+    erased = staff.delete("/api/v1/people/P1/personal-data")
+    assert erased.status_code == 200
+
+    for found in (
+        staff.get(events).json()[-1]["note"],
+        staff.get(f"/api/v1/plans/{plan_id}/decisions").json()[0]["reason"],
+    ):
+        assert "Mejía" not in found and "4567" not in found
+        assert "pidió cambio de turno" in found  # the rest of the note stays
+    audit = loaded_audit(app)
+    assert not any("Mejía" in str(entry) or "4567" in str(entry) for entry in audit)
+    fresh = EmbeddingCache(matchers._directory(None))
+    assert (fresh.locate(model, [text_key(t) for t in texts])[0] < 0).all()
+    assert traces(database_bytes(app)) == []
+    # Wilmer, her family, keeps his own name in the record.
+    assert staff.get("/api/v1/people/P2").json()["full_name"] == "Wilmer Mejía"
+
+
+def loaded_audit(app) -> list[dict]:
+    from arraigo.api.db import AuditEntry
+
+    with app.state.sessions() as session:
+        return [entry.detail for entry in session.query(AuditEntry)]
+
+
+def test_the_scrubber_finds_a_phone_written_without_the_country_code():
+    from arraigo.api.db import Record
+
+    record = Record(data={"full_name": NAME, "phone": PHONE})
+    scrub = scrubber([record])
+    assert scrub("tel. (962) 123.4567, yeni") == "tel. ([dato borrado], [dato borrado]"
