@@ -157,7 +157,7 @@ def cases(app, loaded, as_role):
     admin = as_role("admin")
     second = {"username": "oficial2", "role": "employment_officer", "password": PASSWORD}
     assert admin.post("/api/v1/users", json=second).status_code == 201
-    approve_families(app, loaded, {"F1": "Saltillo", "F2": "Saltillo"})
+    approve_families(app, loaded, {"F1": "Saltillo", "F2": "Monterrey"})
     placed = {p["person_id"]: p["id"] for p in loaded.get("/api/v1/placements").json()}
     for person, officer in (("P2", "employment_officer"), ("P5", "oficial2")):
         assigned = loaded.patch(f"/api/v1/placements/{placed[person]}", json={"officer": officer})

@@ -17,10 +17,9 @@ from arraigo.api.services.imports import MAX_PROBLEMS_SHOWN
 from arraigo.api.services.jobs import SOLVER_SLOTS
 from arraigo.data import generate_scenario
 
-from .conftest import PASSWORD, approve_families, upload
+from .conftest import PASSWORD, approve_families, upload, wait
 from .test_role_matrix import cases, event  # noqa: F401 (a fixture)
 from .test_service_faults import Server, add_admin, token
-from .test_service_plans import wait
 from .test_service_uploads import declared_bomb
 
 ADMIN_PASSWORD = "clave-de-prueba"  # what add_admin sets
