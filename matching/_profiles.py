@@ -1,6 +1,7 @@
 """People's skills profiles as the matcher reads them: bridged from Creole, embedded, and
 cut into clauses that each may name an occupation, the one staff confirmed first."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,7 +13,7 @@ from ._creole import CreoleBridge
 from ._eligibility import PeopleFacts, people_facts
 from ._encoders import Encoder
 from ._glossary import Glossary
-from ._taxonomy import TaxonomyNormaliser, isco_int
+from ._taxonomy import isco_int
 from ._text import HAITIAN_CREOLE, clause_core, column, fold_all, segments, speaks
 
 # A person's occupation as staff corrected it (ISCO-08 unit group), if any: it counts
@@ -42,12 +43,13 @@ def read_profiles(
     encoder: Encoder,
     bridge: CreoleBridge,
     glossary: Glossary,
-    taxonomy: TaxonomyNormaliser,
+    best_occupation: Callable[[list[str]], tuple[np.ndarray, np.ndarray]],
     taxonomy_isco: np.ndarray,
     lexical: TfidfVectorizer,
     max_slots: int = 4,
 ) -> Profiles:
-    """``people`` read with a fitted matcher's parts: ``taxonomy_isco`` is the ISCO-08
+    """``people`` read with a fitted matcher's parts: ``best_occupation`` gives each
+    text's best taxonomy occupation and its score, ``taxonomy_isco`` is the ISCO-08
     unit group of each taxonomy occupation, ``lexical`` the fitted n-gram vectorizer;
     up to ``max_slots`` clauses of a profile each name an occupation."""
     raw = column(people, "skills_text").astype(str).reset_index(drop=True)
@@ -65,12 +67,12 @@ def read_profiles(
 
     # Each clause of a profile names at most one occupation; keep the best per slot.
     cores = glossary.annotate(clauses.map(clause_core))
-    esco, confidence = taxonomy.kneighbors(cores.tolist(), 1)
+    esco, confidence = best_occupation(cores.tolist())
     found = pd.DataFrame(
         {
             "person": clauses.index.to_numpy(),
-            "esco": esco[:, 0],
-            "confidence": confidence[:, 0],
+            "esco": esco,
+            "confidence": confidence,
             "segment": written,
         }
     ).sort_values(["person", "confidence"], ascending=[True, False])

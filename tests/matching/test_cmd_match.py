@@ -14,13 +14,13 @@ from .test_matcher import PEOPLE, VACANCIES
 
 @pytest.fixture(autouse=True)
 def small_taxonomy(monkeypatch, occupations):
-    # The shipped taxonomy embeds every Spanish and French ESCO label on a machine's
-    # first run (minutes, then cached); these tests use the same code on a few trades.
+    # The shipped taxonomy indexes 59,000 labels on a machine's first run (seconds, then
+    # read from the cache); these tests use the same code on a few trades.
     monkeypatch.setattr(
-        "arraigo.matching.default_taxonomy",
-        lambda encoder: TaxonomyNormaliser(encoder=encoder, embed_kinds=TEST_EMBED_KINDS).fit(
-            esco_labels(occupations)
-        ),
+        "arraigo.api.services.matchers.default_taxonomy",
+        lambda encoder, directory: TaxonomyNormaliser(
+            encoder=encoder, embed_kinds=TEST_EMBED_KINDS
+        ).fit(esco_labels(occupations)),
     )
 
 
