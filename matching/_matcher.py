@@ -135,6 +135,7 @@ class Matcher(BaseEstimator):
         esco = esco[inverse.ravel()]
         # Each taxonomy occupation's ISCO-08 unit group as int, read once for all profiles.
         self.taxonomy_isco_ = isco_int(self.taxonomy_.occupations_["isco"])
+        self.taxonomy_ids_ = self.taxonomy_.occupations_["esco_id"].to_numpy().astype(str)
         named = self.taxonomy_isco_[esco]
         given = isco_int(column(vacancies, "isco").reset_index(drop=True))
         self.vacancy_isco_ = np.where(given >= 0, given, named)
@@ -165,6 +166,7 @@ class Matcher(BaseEstimator):
             glossary=self.glossary_,
             best_occupation=self.best_occupation_,
             taxonomy_isco=self.taxonomy_isco_,
+            taxonomy_ids=self.taxonomy_ids_,
             lexical=self.lexical_vectorizer_,
         )
 

@@ -1,5 +1,5 @@
-"""The service's matchers: one encoder and one ESCO taxonomy per process, and the
-hybrid matcher fitted on a set of vacancies with them."""
+"""The service's matchers: one encoder and one ESCO taxonomy per process, the hybrid
+matcher fitted on a set of vacancies with them, and the occupations staff may name."""
 
 from functools import cache
 from pathlib import Path
@@ -14,10 +14,12 @@ from arraigo.matching import (
     TaxonomyNormaliser,
     default_cache_dir,
     default_taxonomy,
+    load_esco_occupations,
     make_encoder,
 )
 
 from ..settings import get_settings
+from .errors import Invalid
 
 
 def cache_dir() -> str:
@@ -53,3 +55,29 @@ def matcher_for(vacancies: pd.DataFrame, weights: dict[str, float] | None = None
     taxonomy = service_taxonomy(get_settings().taxonomy)
     matcher = Matcher(encoder=encoder(), taxonomy=taxonomy, weights=weights)
     return matcher.fit(vacancies)
+
+
+@cache
+def _esco_occupations() -> pd.DataFrame:
+    return load_esco_occupations().set_index("esco_id")
+
+
+def checked_occupation(esco_id: str | None, isco: str | None) -> tuple[str | None, str, str]:
+    """``(esco_id, isco, Spanish label)`` of an occupation staff named: an ESCO occupation
+    (its unit group follows) or an ISCO-08 unit group some ESCO occupation belongs to.
+    Invalid, naming the problem, when it does not exist or the two disagree."""
+    occupations = _esco_occupations()
+    if esco_id is not None:
+        if esco_id not in occupations.index:
+            raise Invalid(f"No ESCO occupation {esco_id!r}.")
+        found = occupations.loc[esco_id]
+        if isco is not None and isco != found["isco"]:
+            raise Invalid(
+                f"ESCO occupation {esco_id!r} ({found['label_es']}) is in ISCO-08 group "
+                f"{found['isco']}, not {isco}."
+            )
+        return esco_id, found["isco"], found["label_es"]
+    group = occupations[occupations["isco"] == isco]
+    if group.empty:
+        raise Invalid(f"No ESCO occupation is in ISCO-08 unit group {isco!r}.")
+    return None, str(isco), group["label_es"].iloc[0]

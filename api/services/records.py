@@ -20,6 +20,7 @@ from ..schemas import (
 )
 from .audit import audit
 from .errors import NotFound
+from .matchers import checked_occupation
 from .privacy import personal_filter
 from .scoring import corrections
 from .store import (
@@ -85,15 +86,22 @@ def person_history(session: Session, person_id: str) -> list[HistoryOut]:
 def correct_occupation(
     session: Session, user: User, person_id: str, correction: OccupationIn
 ) -> PersonOut:
-    """Keep staff's occupation for a person; later matching puts it first."""
+    """Keep staff's occupation for a person (an ESCO occupation or an ISCO-08 unit group
+    that exists, else Invalid); later matching puts it first."""
     record = current_record(session, "people", person_id)
+    esco_id, isco, label = checked_occupation(correction.esco_id, correction.isco)
     session.add(
         OccupationCorrection(
-            person_id=person_id, created_by=user.username, **correction.model_dump()
+            person_id=person_id,
+            created_by=user.username,
+            isco=isco,
+            esco_id=esco_id,
+            label=correction.label or label,
+            note=correction.note,
         )
     )
-    audit(session, user, "occupation_correct", "person", person_id, isco=correction.isco)
-    return _person(personal_filter(session, user)(record.data), record.version, correction.isco)
+    audit(session, user, "occupation_correct", "person", person_id, isco=isco, esco_id=esco_id)
+    return _person(personal_filter(session, user)(record.data), record.version, isco)
 
 
 def erase(session: Session, user: User, person_id: str) -> ErasureOut:

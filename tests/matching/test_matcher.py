@@ -208,3 +208,19 @@ def test_an_occupation_corrected_by_staff_counts_and_is_named_in_the_reason(matc
     assert after["rank"] == 1
     assert "corregido por el personal" in after["reason"]
     assert "ISCO 7212" in after["reason"]
+
+
+def test_an_esco_occupation_named_by_staff_is_used_itself_not_the_first_of_its_group(matcher):
+    welder = "7aedaa07-3884-4c5b-88f9-80997b2aa54b"  # "soldador", not first of ISCO 7212
+    people = pd.DataFrame(
+        {
+            "person_id": ["by-group", "by-occupation"],
+            "skills_text": ["Trabajé varios años en una fábrica"] * 2,
+            "occupation_isco": ["7212", "7212"],
+            "occupation_esco": [None, welder],
+        }
+    )
+    ranked = matcher.rank_vacancies(people, top_k=1).set_index("person_id")
+    assert "-> ESCO soldador, ISCO 7212" in ranked.loc["by-occupation", "reason"]
+    assert "-> ESCO soldador, ISCO" not in ranked.loc["by-group", "reason"]
+    assert ranked.loc["by-occupation", "taxonomy"] >= ranked.loc["by-group", "taxonomy"]
