@@ -16,6 +16,7 @@ from arraigo.data import read_reference
 
 from ._encoders import Encoder
 from ._search import BLOCK_SCORES, best_of
+from ._shipped import shipped_label_vectors
 from ._text import fold_all
 
 LANGS = ("es", "fr", "en")
@@ -150,7 +151,9 @@ class TaxonomyNormaliser(BaseEstimator):
         if self.encoder is None or self.embedding_weight == 0 or embedded.empty:
             self.label_vectors_ = None
         else:
-            self.label_vectors_ = self.encoder.encode(embedded["label"].tolist())
+            texts = embedded["label"].tolist()
+            shipped = shipped_label_vectors(self.encoder.model_id, texts)
+            self.label_vectors_ = self.encoder.encode(texts) if shipped is None else shipped
             self.embedded_occ_, self.embedded_starts_ = np.unique(
                 embedded["occ"].to_numpy(), return_index=True
             )
