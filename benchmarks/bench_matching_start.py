@@ -106,7 +106,8 @@ def _frames(people: int, vacancies: int, folder: Path) -> tuple[Path, Path]:
 
     scenario = generate_scenario(families=max(people // 2, 10), vacancies=vacancies, seed=20261128)
     adults = scenario.people[scenario.people["age"].between(18, 64)].head(people)
-    paths = folder / "people.csv", folder / "vacancies.csv"
+    # Not the contract's file names: the command reads them as they are.
+    paths = folder / "profiles.csv", folder / "postings.csv"
     adults[["person_id", "skills_text", "languages", "education", "documents", "age"]].to_csv(
         paths[0], index=False
     )
@@ -118,12 +119,14 @@ def _match(people: Path, vacancies: Path, cache: Path, taxonomy: str) -> float:
     env = {**os.environ, "ARRAIGO_CACHE_DIR": str(cache), "ARRAIGO_TAXONOMY": taxonomy}
     args = ["--people", str(people), "--vacancies", str(vacancies), "--out", str(cache / "m.csv")]
     start = time.perf_counter()
-    subprocess.run(
+    done = subprocess.run(
         [str(Path(sys.executable).with_name("arraigo")), "match", *args],
         env=env,
-        check=True,
         capture_output=True,
+        text=True,
     )
+    if done.returncode:
+        raise RuntimeError(done.stderr)
     return time.perf_counter() - start
 
 

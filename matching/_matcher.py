@@ -84,7 +84,7 @@ class Matcher(BaseEstimator):
     vacancy) by each of embedding, ISCO group and character n-grams before the hybrid
     rescoring, ``blocked_factor`` kept by a pair that breaks a hard
     rule, ``chunk_size`` people (or vacancies) scored at a time, ``progress(done,
-    total)`` hook.
+    total)`` hook, ``lang`` of the reasons ("es" or "en").
     """
 
     def __init__(
@@ -98,6 +98,7 @@ class Matcher(BaseEstimator):
         blocked_factor: float = 0.5,
         chunk_size: int = 1000,
         progress: ProgressHook | None = None,
+        lang: str = "es",
     ) -> None:
         self.encoder = encoder
         self.taxonomy = taxonomy
@@ -108,6 +109,7 @@ class Matcher(BaseEstimator):
         self.blocked_factor = blocked_factor
         self.chunk_size = chunk_size
         self.progress = progress
+        self.lang = lang
 
     # --- fitting: index the vacancies ---------------------------------------------------
 
@@ -156,6 +158,8 @@ class Matcher(BaseEstimator):
             texts.to_numpy(),
             self.vacancy_isco_,
             self.vacancy_facts_.education_min,
+            self.taxonomy_.occupations_[f"label_{self.lang}"].to_numpy(),
+            self.lang,
             self.taxonomy_.occupations_["label_es"].to_numpy(),
         )
         return self

@@ -121,7 +121,10 @@ class TaxonomyNormaliser(BaseEstimator):
             .agg(isco=("isco", "first"))
             .reset_index()
         )
-        occupations["label_es"] = self._display_labels(labels, occupations["esco_id"])
+        for lang in ("es", "en"):
+            occupations[f"label_{lang}"] = self._display_labels(
+                labels, occupations["esco_id"], lang
+            )
         position = pd.Series(np.arange(len(occupations)), index=occupations["esco_id"])
         labels = labels.assign(occ=position.loc[labels["esco_id"]].to_numpy())
         labels = labels.sort_values("occ", kind="stable").reset_index(drop=True)
@@ -170,9 +173,10 @@ class TaxonomyNormaliser(BaseEstimator):
         )
 
     @staticmethod
-    def _display_labels(labels: pd.DataFrame, esco_ids: pd.Series) -> list[str]:
-        # Spanish preferred label (first gender form), else any label, for reasons.
-        rank = labels["lang"].map({"es": 0, "fr": 1, "en": 2}) * 2 + (labels["kind"] != "preferred")
+    def _display_labels(labels: pd.DataFrame, esco_ids: pd.Series, lang: str) -> list[str]:
+        # The preferred label in ``lang`` (first gender form), else any label, for reasons.
+        order = {"es": 0, "fr": 1, "en": 2} if lang == "es" else {"en": 0, "es": 1, "fr": 2}
+        rank = labels["lang"].map(order) * 2 + (labels["kind"] != "preferred")
         best = labels.assign(rank=rank).sort_values("rank").drop_duplicates("esco_id")
         return best.set_index("esco_id")["label"].reindex(esco_ids).fillna("").tolist()
 

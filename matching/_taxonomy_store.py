@@ -25,7 +25,7 @@ from ._encoders import Encoder
 from ._taxonomy import TaxonomyNormaliser, esco_labels, load_esco_occupations
 
 # Bumped whenever what is stored, or how it is read, changes.
-FORMAT = 1
+FORMAT = 2
 _SPARSE = ("label_matrix_", "label_share_")
 _DENSE = ("lexical_occ_", "lexical_starts_", "label_factor_")
 _EMBEDDED = ("label_vectors_", "embedded_occ_", "embedded_starts_")
@@ -52,6 +52,7 @@ def save_index(normaliser: TaxonomyNormaliser, folder: Path) -> None:
         "esco_id": normaliser.occupations_["esco_id"].to_numpy().astype(str),
         "isco": normaliser.occupations_["isco"].to_numpy().astype(str),
         "label_es": normaliser.occupations_["label_es"].to_numpy().astype(str),
+        "label_en": normaliser.occupations_["label_en"].to_numpy().astype(str),
         "features": normaliser.vectorizer_.get_feature_names_out().astype(str),
         "idf": normaliser.vectorizer_.idf_,
         **{name: getattr(normaliser, name) for name in _DENSE},
@@ -90,7 +91,7 @@ def load_index(normaliser: TaxonomyNormaliser, folder: Path) -> TaxonomyNormalis
     with np.load(folder / "index.npz", allow_pickle=False) as stored:
         arrays = {name: stored[name] for name in stored.files}
     normaliser.occupations_ = pd.DataFrame(
-        {name: arrays[name].astype(object) for name in ("esco_id", "isco", "label_es")}
+        {name: arrays[name].astype(object) for name in ("esco_id", "isco", "label_es", "label_en")}
     )
     features = arrays["features"].tolist()
     normaliser.vectorizer_ = normaliser.lexical_vectorizer(

@@ -1,5 +1,6 @@
 """``arraigo match``: rank vacancies for each person and write them with reasons."""
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,13 @@ from ._console import EXIT_INVALID, errors, fail
 # The columns of matches.csv; --details adds the score breakdown, blockers and gaps.
 OUTPUT_COLUMNS = ("person_id", "rank", "vacancy_id", "score", "reason")
 MINIMAL = {"people": ("person_id", "skills_text"), "vacancies": ("vacancy_id", "title")}
+
+
+class ReasonLang(StrEnum):
+    """Languages the reasons are written in."""
+
+    es = "es"
+    en = "en"
 
 
 def read_inputs(people: Path, vacancies: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -77,6 +85,12 @@ def match_command(
     details: Annotated[
         bool, typer.Option("--details", help="Añade el desglose por señal, bloqueos y brechas.")
     ] = False,
+    lang: Annotated[
+        ReasonLang,
+        typer.Option(
+            "--lang", envvar="ARRAIGO_LANG", help="Idioma de las razones / language of reasons."
+        ),
+    ] = ReasonLang.es,
 ) -> None:
     """Ordena las vacantes para cada persona y explica por qué.
 
@@ -121,6 +135,7 @@ def match_command(
             progress=lambda done, total: progress.update(
                 ranking, completed=done, total=total, visible=True
             ),
+            lang=lang.value,
         )
         ranked = matcher.fit(vacancy_frame).rank_vacancies(people_frame, top_k)
     columns = list(MATCH_COLUMNS if details else OUTPUT_COLUMNS)
