@@ -24,6 +24,7 @@ LANGS = ("es", "fr", "en")
 # occupations ("cocinero" names the cook and several specialised cooks), so a text that
 # equals one should land on the occupation whose preferred label it is.
 ALT_LABEL_FACTOR = 0.97
+ESCO_FILE = "esco_occupations.csv.gz"
 ATTRIBUTION = "This service uses the ESCO classification of the European Commission."
 
 
@@ -52,7 +53,7 @@ def esco_labels(occupations: pd.DataFrame, langs: tuple[str, ...] = LANGS) -> pd
 
 def load_esco_occupations() -> pd.DataFrame:
     """The compact ESCO occupation table shipped in ``arraigo.data`` (2,942 rows)."""
-    return read_reference("esco_occupations.csv.gz")
+    return read_reference(ESCO_FILE)
 
 
 def isco_int(codes: pd.Series) -> np.ndarray:

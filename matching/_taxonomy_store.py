@@ -14,15 +14,18 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from arraigo.data import reference_path
+
 from ._cache import CachedEncoder, EmbeddingCache, default_cache_dir
 from ._encoders import Encoder
-from ._taxonomy import TaxonomyNormaliser, esco_labels, load_esco_occupations
+from ._taxonomy import ESCO_FILE, TaxonomyNormaliser, esco_labels, load_esco_occupations
 
 # Bumped whenever what is stored, or how it is read, changes.
 FORMAT = 2
@@ -31,8 +34,9 @@ _DENSE = ("lexical_occ_", "lexical_starts_", "label_factor_")
 _EMBEDDED = ("label_vectors_", "embedded_occ_", "embedded_starts_")
 
 
-def index_key(normaliser: TaxonomyNormaliser, labels: pd.DataFrame) -> str:
-    """Digest of what the fitted index depends on: labels, parameters, encoder model."""
+def index_key(normaliser: TaxonomyNormaliser, labels: pd.DataFrame | bytes) -> str:
+    """Digest of what the fitted index depends on: the labels (the table, or the bytes
+    it is built from), the normaliser's parameters and the encoder's model id."""
     params = {k: v for k, v in normaliser.get_params(deep=False).items() if k != "encoder"}
     encoder = normaliser.encoder
     head = {
@@ -42,7 +46,9 @@ def index_key(normaliser: TaxonomyNormaliser, labels: pd.DataFrame) -> str:
     }
     text = json.dumps(head, sort_keys=True, default=list)
     digest = hashlib.blake2b(text.encode(), digest_size=16)
-    digest.update(pd.util.hash_pandas_object(labels, index=False).to_numpy().tobytes())
+    if isinstance(labels, pd.DataFrame):
+        labels = pd.util.hash_pandas_object(labels, index=False).to_numpy().tobytes()
+    digest.update(labels)
     return digest.hexdigest()
 
 
@@ -113,11 +119,16 @@ def load_index(normaliser: TaxonomyNormaliser, folder: Path) -> TaxonomyNormalis
 
 
 def fit_cached(
-    normaliser: TaxonomyNormaliser, labels: pd.DataFrame, directory: str | Path
+    normaliser: TaxonomyNormaliser,
+    labels: pd.DataFrame | Callable[[], pd.DataFrame],
+    directory: str | Path,
+    source: bytes | None = None,
 ) -> TaxonomyNormaliser:
     """``normaliser.fit(labels)``, read from ``directory`` when an index with the same key
-    is stored there, else fitted and stored for the next process."""
-    key = index_key(normaliser, labels)
+    is stored there, else fitted and stored for the next process. ``labels`` may be a
+    function that builds the table, called only to fit; ``source`` (what it is built
+    from) then stands for it in the key."""
+    key = index_key(normaliser, labels if source is None else source)
     folder = Path(directory) / "taxonomy" / key
     if (folder / "manifest.json").exists():
         try:
@@ -126,7 +137,7 @@ def fit_cached(
             return normaliser
         except (OSError, ValueError, KeyError):
             shutil.rmtree(folder, ignore_errors=True)  # damaged: rebuilt below
-    normaliser.fit(labels)
+    normaliser.fit(labels() if callable(labels) else labels)
     save_index(normaliser, folder)
     normaliser.index_key_ = key
     return normaliser
@@ -136,9 +147,16 @@ def default_taxonomy(
     encoder: Encoder | None, cache_dir: str | Path | None = None
 ) -> TaxonomyNormaliser:
     """The normaliser on every label Arraigo ships, its index kept in ``cache_dir``
-    (default :func:`default_cache_dir`); ``encoder`` None gives the lexical one."""
-    labels = esco_labels(load_esco_occupations())
-    return fit_cached(TaxonomyNormaliser(encoder=encoder), labels, cache_dir or default_cache_dir())
+    (default :func:`default_cache_dir`); ``encoder`` None gives the lexical one. Keyed
+    by the shipped ESCO file's bytes, so a process that finds the index reads no label
+    (a change to how :func:`esco_labels` reads that file must bump ``FORMAT``)."""
+    source = reference_path(ESCO_FILE).read_bytes()
+    return fit_cached(
+        TaxonomyNormaliser(encoder=encoder),
+        lambda: esco_labels(load_esco_occupations()),
+        cache_dir or default_cache_dir(),
+        source,
+    )
 
 
 class _BestOccupation:

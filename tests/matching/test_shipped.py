@@ -9,13 +9,9 @@ from arraigo.matching._shipped import shipped_label_vectors
 from .conftest import TEST_EMBED_KINDS
 
 
-def test_a_fresh_machine_fits_the_taxonomy_without_encoding_a_label(
-    encoder, occupations, tmp_path
-):
+def test_a_fresh_machine_fits_the_taxonomy_without_encoding_a_label(encoder, occupations, tmp_path):
     counting = CachedEncoder(encoder, EmbeddingCache(tmp_path))
-    TaxonomyNormaliser(encoder=counting, embed_kinds=TEST_EMBED_KINDS).fit(
-        esco_labels(occupations)
-    )
+    TaxonomyNormaliser(encoder=counting, embed_kinds=TEST_EMBED_KINDS).fit(esco_labels(occupations))
     assert counting.n_encoded == 0
 
 

@@ -86,3 +86,16 @@ def test_a_posting_title_is_normalised_once_then_read_from_the_cache(
     again = Matcher(encoder=fresh, taxonomy=taxonomy).fit(pd.DataFrame(vacancies))
     np.testing.assert_array_equal(again.vacancy_esco_, first.vacancy_esco_)
     np.testing.assert_array_equal(again.vacancy_isco_, [7212, 5120])
+
+
+def test_an_index_keyed_by_its_source_is_read_without_building_the_labels(
+    encoder, labels, tmp_path
+):
+    def never():
+        raise AssertionError("labels built although the index was stored")
+
+    first = fit_cached(_normaliser(encoder), lambda: labels, tmp_path, source=b"esco v1")
+    again = fit_cached(_normaliser(encoder), never, tmp_path, source=b"esco v1")
+    np.testing.assert_allclose(again.scores(TEXTS), first.scores(TEXTS), atol=1e-6)
+    with pytest.raises(AssertionError, match="labels built"):
+        fit_cached(_normaliser(encoder), never, tmp_path, source=b"esco v2")
