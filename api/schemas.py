@@ -2,9 +2,10 @@
 column is described once."""
 
 import datetime as dt
+import re
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from arraigo.data import DestinationRow, FamilyRow, PersonRow, VacancyRow
 
@@ -168,10 +169,42 @@ class DuplicateDecision(BaseModel):
 
 
 class OccupationIn(BaseModel):
-    isco: str = Field(pattern=r"^\d{1,4}$", examples=["7212"])
-    esco_id: str | None = Field(default=None, max_length=80)
+    """The occupation staff confirmed: an ESCO occupation (its id or URI; its ISCO-08 unit
+    group follows) or an ISCO-08 unit group of four digits. Either must exist."""
+
+    isco: str | None = Field(
+        default=None,
+        examples=["7212"],
+        description="ISCO-08 unit group, four digits; optional when esco_id is given.",
+    )
+    esco_id: str | None = Field(
+        default=None,
+        max_length=120,
+        examples=["http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"],
+        description="ESCO occupation, as its URI or the id at the URI's end.",
+    )
     label: str | None = Field(default=None, max_length=255, examples=["soldador/soldadora"])
     note: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("isco")
+    @classmethod
+    def _four_digits(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\d{4}", value.strip()):
+            raise ValueError(
+                f"isco must be an ISCO-08 unit group of four digits (such as 7212), not {value!r}"
+            )
+        return None if value is None else value.strip()
+
+    @field_validator("esco_id")
+    @classmethod
+    def _esco_tail(cls, value: str | None) -> str | None:
+        return None if value is None or not value.strip() else value.strip().rsplit("/", 1)[-1]
+
+    @model_validator(mode="after")
+    def _names_an_occupation(self) -> "OccupationIn":
+        if self.isco is None and self.esco_id is None:
+            raise ValueError("name the occupation: esco_id (ESCO) or isco (four digits)")
+        return self
 
 
 class AuditOut(BaseModel):

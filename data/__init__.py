@@ -10,7 +10,7 @@ from ._dataset import Dataset
 from ._history import generate_history
 from ._io import kind_of
 from ._messages import Problem
-from ._reference import base_map, read_reference, reference_origins
+from ._reference import base_map, read_reference, reference_origins, reference_path
 from ._scenario import generate_scenario
 from ._schema import (
     KEY_COLUMNS,
@@ -53,6 +53,7 @@ __all__ = [
     "population_summary",
     "read_reference",
     "reference_origins",
+    "reference_path",
     "resource_label",
     "validate_against",
     "validate_paths",

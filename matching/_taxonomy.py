@@ -16,6 +16,7 @@ from arraigo.data import read_reference
 
 from ._encoders import Encoder
 from ._search import BLOCK_SCORES, best_of
+from ._shipped import shipped_label_vectors
 from ._text import fold_all
 
 LANGS = ("es", "fr", "en")
@@ -23,6 +24,7 @@ LANGS = ("es", "fr", "en")
 # occupations ("cocinero" names the cook and several specialised cooks), so a text that
 # equals one should land on the occupation whose preferred label it is.
 ALT_LABEL_FACTOR = 0.97
+ESCO_FILE = "esco_occupations.csv.gz"
 ATTRIBUTION = "This service uses the ESCO classification of the European Commission."
 
 
@@ -51,7 +53,7 @@ def esco_labels(occupations: pd.DataFrame, langs: tuple[str, ...] = LANGS) -> pd
 
 def load_esco_occupations() -> pd.DataFrame:
     """The compact ESCO occupation table shipped in ``arraigo.data`` (2,942 rows)."""
-    return read_reference("esco_occupations.csv.gz")
+    return read_reference(ESCO_FILE)
 
 
 def isco_int(codes: pd.Series) -> np.ndarray:
@@ -111,21 +113,25 @@ class TaxonomyNormaliser(BaseEstimator):
         self.containment_weight = containment_weight
 
     def fit(self, labels: pd.DataFrame, y: None = None) -> "TaxonomyNormaliser":
+        # Set by an index cache (``fit_cached``) that stored or read this fit; a fresh
+        # fit has none, so nothing is remembered by text against it.
+        self.index_key_: str | None = None
         occupations = (
             labels.sort_values(["esco_id", "kind"], ascending=[True, False])
             .groupby("esco_id", sort=True)
             .agg(isco=("isco", "first"))
             .reset_index()
         )
-        occupations["label_es"] = self._display_labels(labels, occupations["esco_id"])
+        for lang in ("es", "en"):
+            occupations[f"label_{lang}"] = self._display_labels(
+                labels, occupations["esco_id"], lang
+            )
         position = pd.Series(np.arange(len(occupations)), index=occupations["esco_id"])
         labels = labels.assign(occ=position.loc[labels["esco_id"]].to_numpy())
         labels = labels.sort_values("occ", kind="stable").reset_index(drop=True)
 
         self.occupations_ = occupations
-        self.vectorizer_ = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=self.ngram_range, sublinear_tf=True, dtype=np.float32
-        )
+        self.vectorizer_ = self.lexical_vectorizer()
         folded = fold_all(labels["label"])
         self.label_matrix_ = self.vectorizer_.fit_transform(folded).T.tocsr()
         # Each label's n-grams weighted by idf, summing to 1: text @ this = containment.
@@ -149,16 +155,29 @@ class TaxonomyNormaliser(BaseEstimator):
         if self.encoder is None or self.embedding_weight == 0 or embedded.empty:
             self.label_vectors_ = None
         else:
-            self.label_vectors_ = self.encoder.encode(embedded["label"].tolist())
+            texts = embedded["label"].tolist()
+            shipped = shipped_label_vectors(self.encoder.model_id, texts)
+            self.label_vectors_ = self.encoder.encode(texts) if shipped is None else shipped
             self.embedded_occ_, self.embedded_starts_ = np.unique(
                 embedded["occ"].to_numpy(), return_index=True
             )
         return self
 
+    def lexical_vectorizer(self, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+        """The character n-gram TF-IDF of the labels (unfitted, or on a known vocabulary)."""
+        return TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=self.ngram_range,
+            sublinear_tf=True,
+            dtype=np.float32,
+            vocabulary=vocabulary,
+        )
+
     @staticmethod
-    def _display_labels(labels: pd.DataFrame, esco_ids: pd.Series) -> list[str]:
-        # Spanish preferred label (first gender form), else any label, for reasons.
-        rank = labels["lang"].map({"es": 0, "fr": 1, "en": 2}) * 2 + (labels["kind"] != "preferred")
+    def _display_labels(labels: pd.DataFrame, esco_ids: pd.Series, lang: str) -> list[str]:
+        # The preferred label in ``lang`` (first gender form), else any label, for reasons.
+        order = {"es": 0, "fr": 1, "en": 2} if lang == "es" else {"en": 0, "es": 1, "fr": 2}
+        rank = labels["lang"].map(order) * 2 + (labels["kind"] != "preferred")
         best = labels.assign(rank=rank).sort_values("rank").drop_duplicates("esco_id")
         return best.set_index("esco_id")["label"].reindex(esco_ids).fillna("").tolist()
 
@@ -197,8 +216,3 @@ class TaxonomyNormaliser(BaseEstimator):
         """The ESCO id of the best occupation for each text."""
         positions, _ = self.kneighbors(texts, 1)
         return self.occupations_["esco_id"].to_numpy()[positions[:, 0]]
-
-
-def default_taxonomy(encoder: Encoder | None) -> TaxonomyNormaliser:
-    """The normaliser fitted on every label Arraigo ships."""
-    return TaxonomyNormaliser(encoder=encoder).fit(esco_labels(load_esco_occupations()))

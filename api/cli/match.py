@@ -1,5 +1,6 @@
 """``arraigo match``: rank vacancies for each person and write them with reasons."""
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,13 @@ from ._console import EXIT_INVALID, errors, fail
 
 # The columns of matches.csv; --details adds the score breakdown, blockers and gaps.
 OUTPUT_COLUMNS = ("person_id", "rank", "vacancy_id", "score", "reason")
+
+
+class ReasonLang(StrEnum):
+    """Languages the reasons are written in."""
+
+    es = "es"
+    en = "en"
 
 
 def read_inputs(people: Path, vacancies: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -76,6 +84,12 @@ def match_command(
     details: Annotated[
         bool, typer.Option("--details", help="Añade el desglose por señal, bloqueos y brechas.")
     ] = False,
+    lang: Annotated[
+        ReasonLang,
+        typer.Option(
+            "--lang", envvar="ARRAIGO_LANG", help="Idioma de las razones / language of reasons."
+        ),
+    ] = ReasonLang.es,
 ) -> None:
     """Ordena las vacantes para cada persona y explica por qué.
 
@@ -89,9 +103,11 @@ def match_command(
         EmbeddingCache,
         Matcher,
         default_cache_dir,
-        default_taxonomy,
         make_encoder,
     )
+
+    from ..services.matchers import taxonomy_of_kind
+    from ..settings import get_settings
 
     people_frame, vacancy_frame = read_inputs(people, vacancies)
     # Job matching is for working-age people; children, elders and unknown ages are not ranked.
@@ -102,7 +118,8 @@ def match_command(
             "no se ordenan / people outside working age or without an age are not ranked."
         )
     people_frame = people_frame[working]
-    cache = EmbeddingCache(cache_dir or default_cache_dir())
+    directory = cache_dir or default_cache_dir()
+    cache = EmbeddingCache(directory)
     with _progress() as progress:
         encoding = progress.add_task("Codificando textos / encoding", total=None)
         ranking = progress.add_task("Buscando vacantes / ranking", total=None, visible=False)
@@ -113,10 +130,11 @@ def match_command(
         )
         matcher = Matcher(
             encoder=cached,
-            taxonomy=default_taxonomy(cached),
+            taxonomy=taxonomy_of_kind(get_settings().taxonomy, cached, directory),
             progress=lambda done, total: progress.update(
                 ranking, completed=done, total=total, visible=True
             ),
+            lang=lang.value,
         )
         ranked = matcher.fit(vacancy_frame).rank_vacancies(people_frame, top_k)
     columns = list(MATCH_COLUMNS if details else OUTPUT_COLUMNS)

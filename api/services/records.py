@@ -22,6 +22,7 @@ from .audit import audit
 from .erasure import erase_free_text_and_embeddings
 from .errors import NotFound
 from .ledger import position_cells
+from .matchers import checked_occupation
 from .privacy import personal_filter
 from .scoring import corrections
 from .store import (
@@ -87,15 +88,22 @@ def person_history(session: Session, person_id: str) -> list[HistoryOut]:
 def correct_occupation(
     session: Session, user: User, person_id: str, correction: OccupationIn
 ) -> PersonOut:
-    """Keep staff's occupation for a person; later matching puts it first."""
+    """Keep staff's occupation for a person (an ESCO occupation or an ISCO-08 unit group
+    that exists, else Invalid); later matching puts it first."""
     record = current_record(session, "people", person_id)
+    esco_id, isco, label = checked_occupation(correction.esco_id, correction.isco)
     session.add(
         OccupationCorrection(
-            person_id=person_id, created_by=user.username, **correction.model_dump()
+            person_id=person_id,
+            created_by=user.username,
+            isco=isco,
+            esco_id=esco_id,
+            label=correction.label or label,
+            note=correction.note,
         )
     )
-    audit(session, user, "occupation_correct", "person", person_id, isco=correction.isco)
-    return _person(personal_filter(session, user)(record.data), record.version, correction.isco)
+    audit(session, user, "occupation_correct", "person", person_id, isco=isco, esco_id=esco_id)
+    return _person(personal_filter(session, user)(record.data), record.version, isco)
 
 
 def erase(session: Session, user: User, person_id: str, cache_dir: str | None = None) -> ErasureOut:

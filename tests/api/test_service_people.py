@@ -105,6 +105,38 @@ def test_a_corrected_occupation_is_kept_and_used_by_later_matching(loaded):
     assert "corregido por el personal" in welder_after["reason"]
 
 
+WELDER = "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b"
+
+
+def test_a_correction_to_an_esco_occupation_uses_that_occupation_not_its_groups_first(loaded):
+    body = {"esco_id": WELDER, "note": "Soldadora, confirmado"}
+    corrected = loaded.put("/api/v1/people/P9/occupation", json=body)
+    assert corrected.status_code == 200
+    assert corrected.json()["corrected_isco"] == "7212"  # the occupation's own group
+    matches = loaded.get("/api/v1/people/P9/matches", params={"k": 4}).json()
+    welder = next(m for m in matches if m["vacancy_id"] == "V1")
+    assert "corregido por el personal» -> ESCO soldador, ISCO 7212" in welder["reason"]
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ({"isco": "72"}, "four digits"),
+        ({"isco": "0999"}, "No ESCO occupation is in ISCO-08 unit group '0999'"),
+        ({"esco_id": "no-such-occupation"}, "No ESCO occupation 'no-such-occupation'"),
+        ({"esco_id": WELDER, "isco": "5120"}, "is in ISCO-08 group 7212, not 5120"),
+        ({"note": "sin oficio"}, "name the occupation"),
+    ],
+)
+def test_a_correction_naming_no_existing_occupation_is_refused_with_the_reason(
+    loaded, body, problem
+):
+    response = loaded.put("/api/v1/people/P9/occupation", json=body)
+    assert response.status_code == 422
+    assert problem in str(response.json()["detail"])
+    assert loaded.get("/api/v1/people/P9").json()["corrected_isco"] is None
+
+
 def test_matches_follow_changes_to_the_person_and_to_the_vacancies(loaded, tmp_path, good_files):
     asked = {"k": 3}
     first = loaded.get("/api/v1/people/P1/matches", params=asked).json()

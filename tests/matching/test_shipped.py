@@ -1,0 +1,24 @@
+"""The default model's ESCO label vectors shipped in the package: a fresh machine encodes
+no label, and the shipped vectors stand for the model's own."""
+
+import numpy as np
+
+from arraigo.matching import CachedEncoder, EmbeddingCache, TaxonomyNormaliser, esco_labels
+from arraigo.matching._shipped import shipped_label_vectors
+
+from .conftest import TEST_EMBED_KINDS
+
+
+def test_a_fresh_machine_fits_the_taxonomy_without_encoding_a_label(encoder, occupations, tmp_path):
+    counting = CachedEncoder(encoder, EmbeddingCache(tmp_path))
+    TaxonomyNormaliser(encoder=counting, embed_kinds=TEST_EMBED_KINDS).fit(esco_labels(occupations))
+    assert counting.n_encoded == 0
+
+
+def test_shipped_vectors_are_the_models_own_and_only_for_that_model(encoder):
+    labels = ["soldador", "soudeuse", "cocinero", "maçon"]
+    shipped = shipped_label_vectors(encoder.model_id, labels)
+    cosines = np.einsum("ij,ij->i", shipped, encoder.encode(labels))
+    assert cosines.min() > 0.999
+    assert shipped_label_vectors("another/model", labels) is None
+    assert shipped_label_vectors(encoder.model_id, [*labels, "not an ESCO label"]) is None
