@@ -48,7 +48,7 @@ def test_erasure_scrubs_notes_reasons_audit_embeddings_and_the_database_file(app
     with app.state.sessions() as session:
         texts = profile_texts(history(session, "people", "P1"))
     model = matchers.encoder().model_id
-    cache = EmbeddingCache(matchers._directory(None))
+    cache = EmbeddingCache(matchers.cache_dir())
     assert (cache.locate(model, [text_key(t) for t in texts])[0] >= 0).any()
     assert traces(database_bytes(app))
 
@@ -63,7 +63,7 @@ def test_erasure_scrubs_notes_reasons_audit_embeddings_and_the_database_file(app
         assert "pidió cambio de turno" in found  # the rest of the note stays
     audit = loaded_audit(app)
     assert not any("Mejía" in str(entry) or "4567" in str(entry) for entry in audit)
-    fresh = EmbeddingCache(matchers._directory(None))
+    fresh = EmbeddingCache(matchers.cache_dir())
     assert (fresh.locate(model, [text_key(t) for t in texts])[0] < 0).all()
     assert traces(database_bytes(app)) == []
     # Wilmer, her family, keeps his own name in the record.
