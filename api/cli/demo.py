@@ -42,7 +42,10 @@ def print_summary(dataset: Dataset) -> None:
     table = Table(title="Destinos: capacidad y vacantes / destinations", header_style="bold")
     for column in cities.columns:
         label = _HEADERS.get(column) or resource_label(column)
-        table.add_column(label, justify="left" if column == "city" else "right")
+        if column == "city":  # whole city names; numbers' headers may wrap instead
+            table.add_column(label, justify="left", no_wrap=True, min_width=16)
+        else:
+            table.add_column(label, justify="right")
     for row in cities.itertuples(index=False):
         table.add_row(
             *("" if pd.isna(v) else f"{v:.0f}" if isinstance(v, float) else str(v) for v in row)
