@@ -191,16 +191,24 @@ def wait(client, plan_id: int, until=("draft", "failed", "cancelled"), seconds: 
     raise AssertionError(f"plan {plan_id} still {plan['status']} after {seconds} s")
 
 
-def approve_families(app, staff, cities: dict[str, str]) -> None:
-    """Approve a draft plan that relocates these families (family -> city), without
-    solving: every member gets a placement."""
+def draft_plan(app, cities: dict[str, str], jobs: dict[str, str] | None = None) -> int:
+    """A draft plan, as a plan job leaves it but without solving, that relocates these
+    families (family -> city) and puts these members in vacancies (person -> vacancy)."""
     from arraigo.api.db import PlanJob
 
-    families = [{"family_id": f, "city": c, "reason": "prueba"} for f, c in cities.items()]
-    result = {"status": "optimal", "families": families, "members": [], "usage": []}
+    result = {
+        "status": "optimal",
+        "families": [{"family_id": f, "city": c, "reason": "prueba"} for f, c in cities.items()],
+        "members": [{"person_id": p, "vacancy_id": v} for p, v in (jobs or {}).items()],
+        "usage": [],
+    }
     with app.state.sessions() as session:
         job = PlanJob(created_by="relocation_staff", status="draft", params={}, result=result)
         session.add(job)
         session.commit()
-        plan_id = job.id
-    assert staff.post(f"/api/v1/plans/{plan_id}/approve").status_code == 200
+        return job.id
+
+
+def approve_families(app, staff, cities: dict[str, str]) -> None:
+    """Approve a draft plan that relocates these families: every member gets a placement."""
+    assert staff.post(f"/api/v1/plans/{draft_plan(app, cities)}/approve").status_code == 200

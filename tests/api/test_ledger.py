@@ -8,27 +8,10 @@ import threading
 import pytest
 
 from arraigo.api.app import create_app
-from arraigo.api.db import PlanJob
 
-from .conftest import CORPUS, Client, settings_for, upload, wait
+from .conftest import CORPUS, Client, approve_families, draft_plan, settings_for, upload, wait
 
 TODAY = dt.date.today().isoformat()
-
-
-def draft(app, cities: dict[str, str], jobs: dict[str, str] | None = None) -> int:
-    """A draft plan placing families (family -> city) and members in vacancies, as a
-    plan job leaves it."""
-    result = {
-        "status": "optimal",
-        "families": [{"family_id": f, "city": c, "reason": "r"} for f, c in cities.items()],
-        "members": [{"person_id": p, "vacancy_id": v} for p, v in (jobs or {}).items()],
-        "usage": [],
-    }
-    with app.state.sessions() as session:
-        job = PlanJob(created_by="relocation_staff", status="draft", params={}, result=result)
-        session.add(job)
-        session.commit()
-        return job.id
 
 
 def cell(client, city: str, resource: str) -> dict:
@@ -42,18 +25,14 @@ def placement_of(client, person: str) -> int:
     )
 
 
-def approved(app, client, cities: dict[str, str]) -> None:
-    assert client.post(f"/api/v1/plans/{draft(app, cities)}/approve").status_code == 200
-
-
 def event(client, placement: int, status: str, date: str = TODAY, **extra):
     body = {"status": status, "date": date, **extra}
     return client.post(f"/api/v1/placements/{placement}/events", json=body)
 
 
 def test_a_second_plan_approved_after_the_first_cannot_take_the_same_house(app, loaded):
-    first = draft(app, {"F3": "Querétaro"})
-    second = draft(app, {"F4": "Querétaro"})  # Querétaro declares one housing unit
+    first = draft_plan(app, {"F3": "Querétaro"})
+    second = draft_plan(app, {"F4": "Querétaro"})  # Querétaro declares one housing unit
     assert loaded.post(f"/api/v1/plans/{first}/approve").status_code == 200
     assert loaded.get(f"/api/v1/plans/{second}").json()["stale"] is True
     refused = loaded.post(f"/api/v1/plans/{second}/approve")
@@ -66,8 +45,8 @@ def test_a_second_plan_approved_after_the_first_cannot_take_the_same_house(app, 
 
 
 def test_a_cancelled_placement_gives_its_house_back(app, loaded):
-    first = draft(app, {"F3": "Querétaro"})
-    second = draft(app, {"F4": "Querétaro"})
+    first = draft_plan(app, {"F3": "Querétaro"})
+    second = draft_plan(app, {"F4": "Querétaro"})
     assert loaded.post(f"/api/v1/plans/{first}/approve").status_code == 200
     assert event(loaded, placement_of(loaded, "P8"), "cancelled").status_code == 201
     assert cell(loaded, "Querétaro", "housing_units")["remaining"] == 1
@@ -79,8 +58,8 @@ def test_a_cancelled_placement_gives_its_house_back(app, loaded):
 
 
 def test_positions_are_held_by_planned_jobs_and_refused_beyond_them(app, loaded):
-    first = draft(app, {"F3": "Monterrey"}, {"P8": "V3"})  # V3 has one position
-    second = draft(app, {"F4": "Monterrey"}, {"P9": "V3"})
+    first = draft_plan(app, {"F3": "Monterrey"}, {"P8": "V3"})  # V3 has one position
+    second = draft_plan(app, {"F4": "Monterrey"}, {"P9": "V3"})
     assert loaded.post(f"/api/v1/plans/{first}/approve").status_code == 200
     v3 = next(v for v in loaded.get("/api/v1/vacancies").json()["items"] if v["vacancy_id"] == "V3")
     assert (v3["positions"], v3["positions_held"], v3["positions_remaining"]) == (1, 1, 0)
@@ -90,7 +69,8 @@ def test_positions_are_held_by_planned_jobs_and_refused_beyond_them(app, loaded)
 
 def test_a_capacity_cut_shows_the_city_over_capacity(app, loaded, tmp_path):
     assert (
-        loaded.post(f"/api/v1/plans/{draft(app, {'F3': 'Querétaro'})}/approve").status_code == 200
+        loaded.post(f"/api/v1/plans/{draft_plan(app, {'F3': 'Querétaro'})}/approve").status_code
+        == 200
     )
     cut = (CORPUS / "good" / "destinations.csv").read_text(encoding="utf-8")
     cut = cut.replace(
@@ -110,7 +90,8 @@ def test_a_capacity_cut_shows_the_city_over_capacity(app, loaded, tmp_path):
 
 def test_a_new_plan_is_solved_against_what_remains(app, loaded):
     assert (
-        loaded.post(f"/api/v1/plans/{draft(app, {'F3': 'Querétaro'})}/approve").status_code == 200
+        loaded.post(f"/api/v1/plans/{draft_plan(app, {'F3': 'Querétaro'})}/approve").status_code
+        == 200
     )
     started = loaded.post("/api/v1/plans", json={"time_limit": 5}).json()
     plan = wait(loaded, started["id"])
@@ -128,7 +109,7 @@ def test_a_new_plan_is_solved_against_what_remains(app, loaded):
 
 
 def test_two_workers_approving_at_once_never_over_book(app, database_url, loaded):
-    plans = [draft(app, {"F3": "Querétaro"}), draft(app, {"F4": "Querétaro"})]
+    plans = [draft_plan(app, {"F3": "Querétaro"}), draft_plan(app, {"F4": "Querétaro"})]
     sibling = create_app(settings_for(database_url))
     answers: list[int] = []
     try:
@@ -154,7 +135,7 @@ def test_two_workers_approving_at_once_never_over_book(app, database_url, loaded
 @pytest.fixture
 def family_one(app, loaded):
     """F1 (P1 34, P2 36, P3 9, P4 4 years old) placed in Saltillo today."""
-    approved(app, loaded, {"F1": "Saltillo"})
+    approve_families(app, loaded, {"F1": "Saltillo"})
     return {p: placement_of(loaded, p) for p in ("P1", "P2", "P3", "P4")}
 
 
@@ -204,7 +185,7 @@ def test_a_member_who_leaves_gives_back_their_school_seat_and_the_family_keeps_i
 
 
 def test_a_new_batch_that_reuses_the_id_of_a_relocated_person_is_refused(app, loaded, tmp_path):
-    approved(app, loaded, {"F1": "Saltillo"})
+    approve_families(app, loaded, {"F1": "Saltillo"})
     people = (CORPUS / "good" / "people.csv").read_text(encoding="utf-8").splitlines()
     header, rows = people[0], people[1:]
     reused = next(r for r in rows if r.startswith("P2,")).replace("P2,F1,36", "P2,F1,52")
@@ -331,7 +312,7 @@ def test_two_weeks_through_the_service_never_over_book(app, as_role, tmp_path):
 def test_a_family_that_left_holds_nothing_but_is_not_planned_again(app, loaded):
     from arraigo.api.services import ledger
 
-    approved(app, loaded, {"F3": "Querétaro"})
+    approve_families(app, loaded, {"F3": "Querétaro"})
     placement = placement_of(loaded, "P8")
     assert event(loaded, placement, "moved").status_code == 201
     assert event(loaded, placement, "left").status_code == 201
