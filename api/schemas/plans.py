@@ -31,6 +31,14 @@ class PlanRequest(BaseModel):
         le=12,
         description="Weeks until the cities declare new numbers: the arrivals priced for.",
     )
+    vulnerable_min_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="At least this share of the relocated families must be vulnerable (a "
+        "member with a chronic illness, disability, pregnancy or mental-health need); the "
+        "plan's result prices the rule (`shares`).",
+    )
 
 
 class PlanOut(BaseModel):
@@ -56,6 +64,13 @@ class PlanOut(BaseModel):
         "members, usage with shadow prices.",
     )
     approved_by: str | None = None
+    superseded_by: int | None = Field(
+        default=None,
+        description="A draft re-optimised into this later plan: review and approve that one.",
+    )
+    queue_position: int | None = Field(
+        default=None, description="While queued: 1 is the next plan to start."
+    )
 
 
 class DecisionIn(BaseModel):
@@ -64,7 +79,13 @@ class DecisionIn(BaseModel):
         description="lock: keep the family in `city`; veto: never `city`; move: put it in "
         "`city` instead."
     )
-    city: str = Field(min_length=1, max_length=120, examples=["Saltillo"])
+    city: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=120,
+        examples=["Saltillo"],
+        description="Default: the family's city in this plan (lock or veto it where it is).",
+    )
     reason: str = Field(min_length=3, max_length=2000, examples=["Tiene familiares allí."])
 
 
@@ -73,8 +94,52 @@ class DecisionOut(DecisionIn):
 
     id: int
     plan_id: int
+    city: str
     created_by: str
     created_at: dt.datetime
+
+
+class FamilyChange(BaseModel):
+    family_id: str
+    before: str | None = Field(description="City in the previous draft (None: stayed).")
+    after: str | None
+
+
+class MemberChange(BaseModel):
+    person_id: str
+    family_id: str | None
+    before: str | None = Field(description="Vacancy in the previous draft.")
+    after: str | None
+
+
+class PlanChanges(BaseModel):
+    """What re-optimising changed against the draft it started from."""
+
+    plan_id: int
+    previous_id: int
+    families: list[FamilyChange]
+    members: list[MemberChange]
+    objective_change: float | None
+    expected_success_change: float | None
+
+
+class CityShare(BaseModel):
+    city: str
+    families: int
+    people: int
+    vacancies: int = Field(description="Members who take a planned vacancy there.")
+    held: dict[str, float] = Field(description="Resource -> units approval will hold.")
+
+
+class ApprovalPreview(BaseModel):
+    """What approving a draft will do, before it is done."""
+
+    plan_id: int
+    families: int
+    people: int
+    vacancies: int
+    cities: list[CityShare]
+    blockers: list[str] = Field(description="Why it cannot be approved now (empty: it can).")
 
 
 class ApprovalOut(BaseModel):

@@ -94,6 +94,21 @@ def decisions_of(session: Session, plan_id: int) -> list[PlanDecision]:
     return list(rows)
 
 
+def constraints_of(decisions: list[PlanDecision]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The locks (family -> city; a move is a lock elsewhere) and vetoes (family, city)
+    that decisions, in the order taken, leave in force."""
+    locks: dict[str, str] = {}
+    vetoes: list[tuple[str, str]] = []
+    for decision in decisions:
+        if decision.action in (DecisionAction.lock, DecisionAction.move):
+            locks[decision.family_id] = decision.city
+        elif decision.action == DecisionAction.veto:
+            vetoes.append((decision.family_id, decision.city))
+            if locks.get(decision.family_id) == decision.city:
+                del locks[decision.family_id]
+    return locks, vetoes
+
+
 def plan_job(
     session: Session, job_id: int, on_progress: Callable[[dict[str, Any]], None]
 ) -> dict[str, Any]:
@@ -105,15 +120,7 @@ def plan_job(
     dataset = batch(current_dataset(session), params.get("families"), params.get("cities"))
     dataset = ledger.remaining_dataset(session, dataset)
     solved_against = ledger.state(session)
-    locks: dict[str, str] = {}
-    vetoes: list[tuple[str, str]] = []
-    for decision in decisions_of(session, job_id):
-        if decision.action in (DecisionAction.lock, DecisionAction.move):
-            locks[decision.family_id] = decision.city
-        elif decision.action == DecisionAction.veto:
-            vetoes.append((decision.family_id, decision.city))
-            if locks.get(decision.family_id) == decision.city:
-                del locks[decision.family_id]
+    locks, vetoes = constraints_of(decisions_of(session, job_id))
     locks = {f: c for f, c in locks.items() if f in set(dataset.families["family_id"])}
     options = PlanOptions(
         preference_weight=params.get("preference_weight"),
