@@ -5,7 +5,7 @@ Runs in the plan job's child process (see ``jobs``): it only reads the database.
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 import numpy as np
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from arraigo.data import Dataset
 from arraigo.optimizer import (
+    GroupShare,
     PlanOptions,
     SolveParams,
     capacity_prices,
@@ -144,6 +145,12 @@ def plan_job(
         options = capacity_prices(
             pool_instance, in_batch, np.arange(len(dataset.families), len(pool.families)), options
         )
+    if params.get("vulnerable_min_share"):
+        # The batch's own families only: the forecast pool above is priced without it.
+        vulnerable = GroupShare(
+            "vulnerables", instance.vulnerability > 0, float(params["vulnerable_min_share"])
+        )
+        options = replace(options, fairness=(vulnerable,))
     last = [-PROGRESS_EVERY]
 
     def report(progress) -> None:
