@@ -103,11 +103,11 @@ def members_by_family(session: Session, plan_id: int) -> dict[str, list[dict[str
 def blockers(session: Session, job: PlanJob) -> list[str]:
     """Why a plan cannot be approved from its page now, in plain words (empty: it can)."""
     if job.status != PlanStatus.draft:
-        return [f"El plan no es un borrador (es {job.status})."]
+        return ["El plan ya no es un borrador."]
     found = []
     newer = successors(session, [job.id]).get(job.id)
     if newer is not None:
-        found.append(f"Este borrador se re-optimizó en el plan {newer}: revise y apruebe ese.")
+        found.append("Este borrador se re-optimizó en un plan posterior: revise y apruebe ese.")
     if unapplied(session, job):
         found.append("Hay decisiones sin aplicar: re-optimice antes de aprobar.")
     if is_stale(job, ledger.state(session)):

@@ -1,18 +1,21 @@
 """Plan jobs through the service: run, watch, review, approve; and what happens when a
 job is cancelled, killed or the service restarts."""
 
+import re
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
+from fastapi.testclient import TestClient
 
 from arraigo.api.app import create_app
 from arraigo.api.db import PlanJob
 from arraigo.api.services.jobs import this_process
 from arraigo.data import generate_scenario
 
-from .conftest import Client, settings_for, upload, wait
+from .conftest import PASSWORD, Client, settings_for, upload, wait
 
 
 @pytest.fixture
@@ -33,6 +36,10 @@ def test_a_plan_runs_in_the_background_and_keeps_every_capacity(as_role, scenari
     assert result["status"] in ("optimal", "feasible")
     placed = [f for f in result["families"] if f["city"]]
     assert placed and all(f["reason"] for f in result["families"])
+    # The solver's course stays with the job: [seconds, best plan, bound] for the chart.
+    course = plan["progress"]["history"]
+    assert course and course[-1][2] is not None
+    assert [point[0] for point in course] == sorted(point[0] for point in course)
     # Each family's runner-up is another city, named for staff beside the reason.
     runners = [f for f in placed if f["runner_up"]]
     assert runners and all(f["runner_up"] != f["city"] for f in runners)
@@ -81,6 +88,22 @@ def running_plan(staff) -> int:
             return plan_id
         time.sleep(0.1)
     raise AssertionError(f"plan {plan_id} did not start: {plan}")
+
+
+def test_a_queued_plan_says_its_place_in_the_queue_and_its_bar_is_not_full(app, loaded, held):
+    app.state.runner.slots = threading.BoundedSemaphore(1)  # one solver: the next waits
+    running = running_plan(loaded)
+    queued = loaded.post("/api/v1/plans", json={"time_limit": 120}).json()["id"]
+    plan = loaded.get(f"/api/v1/plans/{queued}").json()
+    assert (plan["status"], plan["queue_position"]) == ("queued", 1)
+    browser = TestClient(app, headers={"Origin": "http://testserver"})
+    browser.post("/sign-in", data={"username": "relocation_staff", "password": PASSWORD})
+    page = browser.get(f"/plans/{queued}").text
+    assert "posición 1" in page
+    bar = re.search(r"<progress id=\"progress-bar\"[^>]*>", page).group(0)
+    assert "value=" not in bar, "a queued plan's bar shows no progress at all"
+    for plan_id in (queued, running):
+        assert loaded.post(f"/api/v1/plans/{plan_id}/cancel").status_code == 200
 
 
 def test_a_cancelled_plan_stops_and_leaves_no_result(loaded, held):
