@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..db import PlanDecision, PlanJob, User, now
 from ..schemas import ApprovalOut, DecisionIn, DecisionOut, PlanOut, PlanRequest
-from ..vocab import UNFINISHED, PlanStatus
+from ..vocab import UNFINISHED, DecisionAction, PlanStatus
 from . import ledger
 from .audit import audit
 from .errors import Conflict, Invalid, NotFound
@@ -169,6 +169,8 @@ def decide(session: Session, user: User, plan_id: int, decision: DecisionIn) -> 
     planned = {f["family_id"]: f["city"] for f in job.result["families"]}
     if decision.family_id not in planned:
         raise Invalid(f"La familia {decision.family_id} no está en este plan / not in this plan.")
+    if decision.action == DecisionAction.move and decision.city is None:
+        raise Invalid("Mover: elija la ciudad de destino / move: choose the destination city.")
     city = decision.city or planned[decision.family_id]
     if city is None:
         raise Invalid(

@@ -15,6 +15,9 @@ def test_a_lock_without_a_city_keeps_the_family_where_the_plan_put_it(app, loade
     refused = loaded.post(f"/api/v1/plans/{plan}/decisions", json=lock | {"family_id": "F3"})
     assert refused.status_code == 422
     assert "elija una ciudad" in refused.json()["detail"]
+    # A move needs the city it moves to.
+    move = lock | {"action": "move"}
+    assert loaded.post(f"/api/v1/plans/{plan}/decisions", json=move).status_code == 422
 
 
 def test_an_undone_decision_stops_blocking_approval_and_stays_in_the_audit_log(

@@ -66,7 +66,8 @@
       const response = await fetch("/plans/" + id + "/progress", { credentials: "same-origin" });
       if (!response.ok) throw new Error(response.status);
       const plan = await response.json();
-      if (plan.status !== "queued" && plan.status !== "running") {
+      // Finished, or started after waiting in the queue: the page shows the new state.
+      if (plan.status !== box.dataset.status) {
         window.location.reload();
         return;
       }
