@@ -74,8 +74,8 @@ PHRASES: dict[str, dict[Language, str]] = {
         "en": "{city}, {label}: {used} of {cap:.0f} used",
     },
     "usage_price": {
-        "es": "; una plaza más de {label} en {city} daría {price:.2f} más",
-        "en": "; one more place of {label} in {city} would add {price:.2f}",
+        "es": "; una plaza más de {label} en {city} sumaría {price:.2f} al valor del plan",
+        "en": "; one more place of {label} in {city} would add {price:.2f} to the plan's value",
     },
     "usage_slack": {
         "es": "; sobra cupo o no limita el plan",
