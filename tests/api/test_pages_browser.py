@@ -418,6 +418,30 @@ def test_pages_read_well_on_a_phone_and_in_english(browser, server):
     page.close()
 
 
+def test_an_action_that_takes_a_while_says_it_is_working(browser, server):
+    page = sign_in(browser, server, "relocation_staff")
+
+    def slow(route) -> None:  # the server takes a second and a half to answer
+        time.sleep(1.5)
+        route.continue_()
+
+    page.route(re.compile(r"/language/en"), slow)
+    # What the page shows while it waits, kept across the navigation (sessionStorage).
+    page.evaluate(
+        """new MutationObserver(() => {
+            const link = document.querySelector("a[aria-busy=true]");
+            if (link && document.body.getAttribute("aria-busy") === "true")
+                sessionStorage.setItem("busy", link.textContent);
+        }).observe(document.body, {subtree: true, attributes: true})"""
+    )
+    with page.expect_navigation():
+        page.get_by_role("link", name="English").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Plan a batch"
+    assert page.evaluate("sessionStorage.getItem('busy')") == "English"
+    assert page.locator("[aria-busy]").count() == 0, "the new page is not busy"
+    page.close()
+
+
 def test_the_keyboard_skips_to_the_content_and_reaches_every_form_control(browser, server):
     page = sign_in(browser, server, "relocation_staff")
     page.goto(f"{server}/data")
