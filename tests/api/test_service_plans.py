@@ -90,20 +90,25 @@ def running_plan(staff) -> int:
     raise AssertionError(f"plan {plan_id} did not start: {plan}")
 
 
-def test_a_queued_plan_says_its_place_in_the_queue_and_its_bar_is_not_full(app, loaded, held):
-    app.state.runner.slots = threading.BoundedSemaphore(1)  # one solver: the next waits
-    running = running_plan(loaded)
-    queued = loaded.post("/api/v1/plans", json={"time_limit": 120}).json()["id"]
-    plan = loaded.get(f"/api/v1/plans/{queued}").json()
-    assert (plan["status"], plan["queue_position"]) == ("queued", 1)
+def test_a_queued_plan_says_its_place_in_the_queue_and_its_bar_is_not_full(app, loaded):
+    busy = threading.BoundedSemaphore(1)
+    busy.acquire()  # the one solver slot is taken: every plan waits in the queue
+    app.state.runner.slots = busy
+    first, second = (
+        loaded.post("/api/v1/plans", json={"time_limit": 60}).json()["id"] for _ in "ab"
+    )
+    plan = loaded.get(f"/api/v1/plans/{second}").json()
+    assert (plan["status"], plan["queue_position"]) == ("queued", 2)
+    assert loaded.get(f"/api/v1/plans/{first}").json()["queue_position"] == 1
     browser = TestClient(app, headers={"Origin": "http://testserver"})
     browser.post("/sign-in", data={"username": "relocation_staff", "password": PASSWORD})
-    page = browser.get(f"/plans/{queued}").text
-    assert "posición 1" in page
+    page = browser.get(f"/plans/{second}").text
+    assert "posición 2" in page
     bar = re.search(r"<progress id=\"progress-bar\"[^>]*>", page).group(0)
     assert "value=" not in bar, "a queued plan's bar shows no progress at all"
-    for plan_id in (queued, running):
+    for plan_id in (first, second):
         assert loaded.post(f"/api/v1/plans/{plan_id}/cancel").status_code == 200
+    assert wait(loaded, second, until=("cancelled",), seconds=30)["status"] == "cancelled"
 
 
 def test_a_cancelled_plan_stops_and_leaves_no_result(loaded, held):
