@@ -53,7 +53,18 @@ class PlanOut(BaseModel):
     created_at: dt.datetime
     elapsed_seconds: float | None = None
     progress: dict[str, Any] = Field(
-        default={}, examples=[{"objective": 812.4, "bound": 815.0, "gap": 0.003}]
+        default={},
+        description="The solver's latest best plan, bound, gap and elapsed seconds, and its "
+        "course so far (`history`: [seconds, best plan, bound], at most 120 points).",
+        examples=[
+            {
+                "objective": 812.4,
+                "bound": 815.0,
+                "gap": 0.003,
+                "elapsed": 12.5,
+                "history": [[0.4, None, 830.2], [3.1, 790.0, 818.0], [12.5, 812.4, 815.0]],
+            }
+        ],
     )
     error: str | None = None
     parent_id: int | None = None
