@@ -54,7 +54,7 @@ def start_plan(
     cities: Annotated[list[str] | None, Form()] = None,
     time_limit: Annotated[float, Form(gt=0, le=3600)] = 20.0,
     dynamic: Annotated[bool, Form()] = False,
-    horizon_weeks: Annotated[float, Form(ge=0, le=12)] = 3,
+    horizon_weeks: Annotated[str, Form(pattern=r"^\s*(\d{1,2}(\.\d+)?)?\s*$")] = "",
 ):
     if not families or not cities:
         return plans_page(request, session, user, error="Elija al menos una familia y una ciudad.")
@@ -63,7 +63,7 @@ def start_plan(
         cities=cities,
         time_limit=time_limit,
         dynamic=dynamic,
-        horizon_weeks=horizon_weeks,
+        horizon_weeks=min(12.0, float(horizon_weeks)) if horizon_weeks.strip() else None,
     )
     job, error = attempt(session, lambda: plans.start_plan(session, runner, user, body))
     if error:
