@@ -5,6 +5,7 @@ page's language."""
 
 import csv
 import datetime as dt
+import gzip
 import io
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from arraigo.api.db import AuditEntry, DuplicateFlag, Placement, PlacementEvent, Token, User
 from arraigo.api.services.audit import audit
+from arraigo.api.web.static import PLOTLY
 
 from .conftest import approve_families
 from .test_pages import signed_in
@@ -207,3 +209,15 @@ def test_errors_are_pages_in_the_page_language_and_json_for_programs(app, as_rol
     english = staff.get("/no-such-page", headers=HTML).text
     assert "This page does not exist." in english and "ESCO classification" in english
     assert "No plan 999." in staff.get("/plans/999", headers=HTML).text
+
+
+def test_plotly_travels_gzipped_to_browsers_that_accept_it(app):
+    """4.8 MB of plotly.js reach the southern offices as about 1.5 MB."""
+    client = signed_in(app, "partner")
+    with client.stream("GET", "/static/plotly.min.js", headers={"Accept-Encoding": "gzip"}) as r:
+        raw = b"".join(r.iter_raw())
+    assert r.headers["content-encoding"] == "gzip" and r.headers["vary"] == "Accept-Encoding"
+    assert len(raw) < 1_600_000 < PLOTLY.stat().st_size
+    assert gzip.decompress(raw) == PLOTLY.read_bytes()
+    plain = client.get("/static/plotly.min.js", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == PLOTLY.read_bytes()
