@@ -13,7 +13,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from arraigo.api.db import AuditEntry, DuplicateFlag, Placement, PlacementEvent, Token, User
+from arraigo.api.deps import NOT_SIGNED_IN
 from arraigo.api.services.audit import audit
+from arraigo.api.web.messages import in_language
 from arraigo.api.web.static import PLOTLY
 
 from .conftest import approve_families
@@ -198,6 +200,8 @@ def test_errors_are_pages_in_the_page_language_and_json_for_programs(app, as_rol
     assert missing.status_code == 404 and "No existe esta página." in missing.text
     assert '"detail"' not in missing.text
     assert "No existe el plan 999." in staff.get("/plans/999", headers=HTML).text
+    vacancy = staff.get("/candidates?vacancy_id=Soldador").text
+    assert "Aún no hay vacantes registradas." in vacancy and "No vacancies" not in vacancy
     refused = staff.post("/models")
     assert "No hay personas ni vacantes registradas" in refused.text
     assert "nothing to learn" not in refused.text
@@ -221,3 +225,16 @@ def test_plotly_travels_gzipped_to_browsers_that_accept_it(app):
     assert gzip.decompress(raw) == PLOTLY.read_bytes()
     plain = client.get("/static/plotly.min.js", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers and plain.content == PLOTLY.read_bytes()
+
+
+def test_a_services_message_reads_in_the_page_language():
+    assert in_language("No vacancy 'Soldador'.", "es") == "No existe la vacante «Soldador»."
+    assert in_language("No vacancy 'Soldador'.", "en") == "No vacancy 'Soldador'."
+    placed = "Ya reubicadas por otro plan / already placed: F1, F2"
+    assert in_language(placed, "es") == "Ya reubicadas por otro plan: F1, F2"
+    assert in_language(placed, "en") == "already placed: F1, F2"
+    # English first in this one: each half still goes to its language.
+    assert in_language(NOT_SIGNED_IN, "es") == "Sesión no iniciada o vencida."
+    assert in_language(NOT_SIGNED_IN, "en").startswith("Not signed in")
+    status = in_language("The plan is approved.", "es", {"approved": "Aprobado"}.get)
+    assert status == "El plan ya no puede cambiar: está «Aprobado»."
