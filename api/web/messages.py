@@ -53,7 +53,6 @@ _SPANISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "Ninguna ocupación ESCO pertenece al grupo ISCO-08 «{0}».",
         ),
         (r"the user '(.+)' already exists", "El usuario «{0}» ya existe."),
-        (r"Internal Server Error", "Ocurrió un error en el servidor; intente de nuevo."),
     )
 )
 

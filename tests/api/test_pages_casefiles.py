@@ -70,6 +70,11 @@ def test_each_role_opens_only_the_new_pages_it_may(app, placed):
             assert response.status_code == (200 if role in allowed else 403), (role, path)
             if response.status_code == 200 and "html" in response.headers["content-type"]:
                 assert response.headers["cache-control"] == "no-store", path
+    admin = signed_in(app, "admin")
+    admin.get("/language/en")
+    english = {path: admin.get(path).text for path in paths if "." not in path}
+    assert "Case file of" in english["/people/P1"] and "Audit log" in english["/audit"]
+    assert not [p for p, text in english.items() if "Expediente" in text or "Guardar" in text]
 
 
 def test_an_officer_sees_a_persons_name_and_notes_only_once_she_is_their_case(app, placed):
