@@ -75,11 +75,17 @@ def _halves(detail: str) -> tuple[str, str] | None:
     # "Ya reubicadas por otro plan / already placed: F1, F2": the list is for both.
     if ":" in english and ":" not in spanish:
         spanish += english[english.index(":") :]
+    elif english.endswith(".") and not spanish.endswith((".", "?", "!")):
+        spanish += "."
     return spanish, english
 
 
 def in_language(detail: str, lang: str, label: Callable[[str], str] = str) -> str:
     """The message in ``lang`` ("es" or "en") as far as the service gave it."""
+    if detail.count(" / ") > 1:  # several sentences, each "es / en"
+        sentences = re.split(r"(?<=\.)\s+(?=[A-ZÁÉÍÓÚ¿])", detail)
+        if len(sentences) > 1:
+            return " ".join(in_language(s, lang, label) for s in sentences)
     halves = _halves(detail)
     if halves:
         return halves[1] if lang == "en" else halves[0]

@@ -241,5 +241,15 @@ def test_a_services_message_reads_in_the_page_language():
     # English first in this one: each half still goes to its language.
     assert in_language(NOT_SIGNED_IN, "es") == "Sesión no iniciada o vencida."
     assert in_language(NOT_SIGNED_IN, "en").startswith("Not signed in")
+    short = (
+        "No cabe en lo que queda / not enough room left: Saltillo: vivienda. "
+        "Re-optimice el plan con lo que queda / re-optimise the plan."
+    )
+    assert in_language(short, "es") == (
+        "No cabe en lo que queda: Saltillo: vivienda. Re-optimice el plan con lo que queda."
+    )
+    assert in_language("La fecha está en el futuro / the date is in the future.", "es") == (
+        "La fecha está en el futuro."
+    )
     status = in_language("The plan is approved.", "es", {"approved": "Aprobado"}.get)
     assert status == "El plan ya no puede cambiar: está «Aprobado»."
