@@ -45,7 +45,7 @@ def seeded(service, server) -> tuple[int, int]:  # noqa: F811
             placement.status = "moved"
             session.commit()
             placement_id = placement.id
-        draft = api.post("/api/v1/plans", json={"time_limit": 5}).json()["id"]
+        draft = api.post("/api/v1/plans", json={"time_limit": 2}).json()["id"]
         assert wait(api, draft)["status"] == "draft"
         return placement_id, draft
 
