@@ -67,15 +67,18 @@ def ranked_groups(
     bridge: CreoleBridge,
     glossary: Glossary,
     k: int = 3,
+    before: bool = False,
 ) -> np.ndarray:
     """The ``k`` best distinct ISCO unit groups of each text, ``(n, k)`` strings.
 
     The first is the matcher's (the best occupation of the clause with the most
     support, ``clause_support``); the others follow from the ``k`` best occupations of
     every clause, each scored as its clause's best would be (confidence, first-clause
-    and agreement bonuses against the other clauses' best occupations).
+    and agreement bonuses against the other clauses' best occupations). ``before``:
+    as the engine read profiles before issue 15 (no bonuses, filler glossed).
     """
-    clauses = profile_clauses(texts, creole, bridge, glossary)
+    clauses = profile_clauses(texts, creole, bridge, glossary, filler_first=not before)
+    first_bonus, agreement_bonus = (0.0, 0.0) if before else (FIRST_CLAUSE_BONUS, AGREEMENT_BONUS)
     positions, scores = taxonomy.kneighbors(clauses["core"].tolist(), k)
     isco = isco_int(taxonomy.occupations_["isco"])
     n_clauses = len(clauses)
@@ -99,8 +102,8 @@ def ranked_groups(
     rows["n"] -= (rows["rank"] == 0) & (rows["isco"] >= 0)
     rows["support"] = (
         rows["confidence"]
-        + FIRST_CLAUSE_BONUS * rows["first"]
-        + AGREEMENT_BONUS * rows["n"].where(rows["isco"] >= 0, 0)
+        + first_bonus * rows["first"]
+        + agreement_bonus * rows["n"].where(rows["isco"] >= 0, 0)
     )
     # Best occupation of the best-supported clause first, then any other rows.
     rows["lead"] = rows["rank"] == 0
@@ -120,7 +123,11 @@ def ranked_groups(
 
 
 def evaluate(
-    name: str, taxonomy: TaxonomyNormaliser, profiles: pd.DataFrame, bridge: bool = True
+    name: str,
+    taxonomy: TaxonomyNormaliser,
+    profiles: pd.DataFrame,
+    bridge: bool = True,
+    before: bool = False,
 ) -> pd.DataFrame:
     """Top-1 and top-3 per language (and set) for one system, with or without the
     Creole bridge."""
@@ -129,7 +136,7 @@ def evaluate(
     # Every ht profile is from a known Creole speaker, as registration records it.
     speaker = (profiles["lang"] == "ht").reset_index(drop=True)
     creole = creole_bridge.is_creole(texts, speaker) & bridge
-    best = ranked_groups(taxonomy, texts, creole, creole_bridge, glossary)
+    best = ranked_groups(taxonomy, texts, creole, creole_bridge, glossary, before=before)
     truth = profiles["isco"].to_numpy()
     frame = profiles.reset_index(drop=True).assign(
         top1=best[:, 0] == truth, top3=(best == truth[:, None]).any(axis=1)
@@ -165,6 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     results = []
     for name, taxonomy in systems.items():
+        results.append(evaluate(f"{name}, before", taxonomy, profiles, before=True))
         results.append(evaluate(name, taxonomy, profiles))
         ht = profiles[profiles["lang"] == "ht"]
         results.append(evaluate(f"{name}, no Creole bridge", taxonomy, ht, bridge=False))

@@ -129,11 +129,13 @@ def profile_clauses(
     bridge: CreoleBridge,
     glossary: Glossary,
     max_slots: int = 4,
+    filler_first: bool = True,
 ) -> pd.DataFrame:
     """The clauses of each profile that may name an occupation: columns ``person``
     (position in ``raw``), ``segment`` (as written) and ``core`` (what the taxonomy
     reads: bridged from Creole where ``creole`` says so, filler words dropped, Mexican
-    Spanish terms glossed)."""
+    Spanish terms glossed). ``filler_first=False`` drops filler after the bridge, as
+    the engine did before issue 15 (kept for the benchmark's before/after)."""
     raw = raw.reset_index(drop=True)
     # Clauses are cut from the raw text, stripped of filler, then bridged one by one,
     # so a Creole trade word and its glosses stay in the clause that names it and a
@@ -141,14 +143,15 @@ def profile_clauses(
     clauses = raw.map(lambda t: segments(t, max_slots)).explode().dropna()
     owners = clauses.index.to_numpy()
     bridged = bridge.bridge(
-        clauses.map(clause_core).reset_index(drop=True),
+        (clauses.map(clause_core) if filler_first else clauses).reset_index(drop=True),
         creole.reset_index(drop=True).loc[owners].reset_index(drop=True),
     )
+    cores = bridged if filler_first else bridged.map(clause_core)
     return pd.DataFrame(
         {
             "person": owners,
             "segment": clauses.to_numpy(),
-            "core": glossary.annotate(bridged).to_numpy(),
+            "core": glossary.annotate(cores).to_numpy(),
         }
     )
 
