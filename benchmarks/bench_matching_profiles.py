@@ -128,9 +128,9 @@ def evaluate(
     profiles: pd.DataFrame,
     bridge: bool = True,
     before: bool = False,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Top-1 and top-3 per language (and set) for one system, with or without the
-    Creole bridge."""
+    Creole bridge; and each profile with whether it was right (``top1``)."""
     glossary, creole_bridge = Glossary(), CreoleBridge(min_hits=2 if bridge else 10**9)
     texts = profiles["text"].reset_index(drop=True)
     # Every ht profile is from a known Creole speaker, as registration records it.
@@ -153,7 +153,7 @@ def evaluate(
                 "top-3": float(group["top3"].mean()),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), frame.assign(system=name)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -170,12 +170,14 @@ def main(argv: list[str] | None = None) -> None:
         "lexical": default_taxonomy(None, CACHE),
         "full (e5-small)": default_taxonomy(encoder, CACHE),
     }
-    results = []
+    results, judged = [], []
     for name, taxonomy in systems.items():
-        results.append(evaluate(f"{name}, before", taxonomy, profiles, before=True))
-        results.append(evaluate(name, taxonomy, profiles))
+        for label, before in ((f"{name}, before", True), (name, False)):
+            summary, frame = evaluate(label, taxonomy, profiles, before=before)
+            results.append(summary)
+            judged.append(frame)
         ht = profiles[profiles["lang"] == "ht"]
-        results.append(evaluate(f"{name}, no Creole bridge", taxonomy, ht, bridge=False))
+        results.append(evaluate(f"{name}, no Creole bridge", taxonomy, ht, bridge=False)[0])
     table = pd.concat(results, ignore_index=True)
     wide = table.pivot_table(
         index=["set", "system"], columns="lang", values=["top-1", "top-3"], sort=False
@@ -184,6 +186,14 @@ def main(argv: list[str] | None = None) -> None:
     order = [f"{lang} {m}" for lang in LANGS for m in ("top-1", "top-3") if f"{lang} {m}" in wide]
     wide = wide[order].reset_index()
     print(wide.to_string(index=False, float_format="%.3f"))
+    judged = pd.concat(judged, ignore_index=True)
+    judged = judged[judged["set"] == "independent"]
+    styles = judged.pivot_table(
+        index="system", columns="style", values="top1", aggfunc="mean", sort=False
+    )
+    sizes = judged.drop_duplicates(["style", "text"])["style"].value_counts()
+    style_order = [s for s in ("first", "note", "mixed", "title") if s in styles]
+    print(styles[style_order].to_string(float_format="%.3f"))
     if args.no_write:
         return
     counts = table.drop_duplicates(["set", "lang"]).set_index(["set", "lang"])["n"]
@@ -209,6 +219,12 @@ def main(argv: list[str] | None = None) -> None:
         "bridge** reads Creole profiles as written. Parameters were chosen on the dev "
         "phrases only.\n\n"
         + markdown_table(["set", "system", *order], rows)
+        + "\n\nTop-1 by how the independent profiles are written (all four languages): "
+        "first person, caseworker's note, mixed languages, Mexican official title.\n\n"
+        + markdown_table(
+            ["system", *(f"{s} (n={sizes[s]})" for s in style_order)],
+            [[system, *(f"{v:.3f}" for v in r)] for system, *r in styles[style_order].itertuples()],
+        )
         + f"\n\nMachine: {machine()} Load average at the end {os.getloadavg()[0]:.1f}; "
         f"run took {time.perf_counter() - start:.0f} s (accuracy does not depend on load)."
     )
