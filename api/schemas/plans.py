@@ -19,17 +19,24 @@ class PlanRequest(BaseModel):
     vulnerability_weight: float | None = Field(default=None, ge=0, le=100)
     ties: Literal["hard", "soft"] = "hard"
     dynamic: bool = Field(
-        default=False,
+        default=True,
         description="Price capacity for the families expected until the cities declare new "
         "numbers (LP duals over this batch and a sample of stored families), so this week "
-        "does not take the places later arrivals would use best. Off by default: with no "
-        "renewal in sight it holds places back week after week (see the README).",
+        "does not take the places later arrivals would use best. On by default; false plans "
+        "the week alone.",
     )
-    horizon_weeks: float = Field(
-        default=3,
+    horizon_weeks: float | None = Field(
+        default=None,
         ge=0,
         le=12,
-        description="Weeks until the cities declare new numbers: the arrivals priced for.",
+        description="Weeks of arrivals to price for. Empty: the weeks left after this one "
+        "before the cities' declared capacity ends (destinations' declared_until, or the "
+        "declaration period from the last destinations import); 0 in the last week.",
+    )
+    as_of: dt.date | None = Field(
+        default=None,
+        description="The week the plan is for (default today): arrivals are expected, and "
+        "the weeks left counted, from this day.",
     )
     vulnerable_min_share: float | None = Field(
         default=None,

@@ -117,6 +117,8 @@ class MatchingService:
             vacancies = current_frame(session, "vacancies")
             if vacancies is None:
                 return None
+            # A posting re-imported with 0 positions is closed: nobody is matched to it.
+            vacancies = vacancies[vacancies["positions"] > 0]
             fitted = Fitted(version, matcher_for(vacancies), vacancies.set_index("vacancy_id"))
             self.fitted = fitted
             # The fitted index is millions of long-lived objects: leave them out of the
@@ -193,6 +195,9 @@ class MatchingService:
         """The ``k`` working-age people best suited to a vacancy, with reasons."""
         fitted = self.fitted_matcher(session)
         if vacancy_id not in fitted.vacancies.index:
+            closed = current_frame(session, "vacancies")
+            if closed is not None and vacancy_id in set(closed["vacancy_id"]):
+                raise Conflict(f"The vacancy {vacancy_id!r} is closed (0 positions).")
             raise NotFound(f"No vacancy {vacancy_id!r}.")
         people = current_frame(session, "people")
         if people is None:

@@ -3,6 +3,7 @@
 Runs in the plan job's child process (see ``jobs``): it only reads the database.
 """
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
@@ -26,6 +27,7 @@ from arraigo.optimizer import (
 )
 
 from ..db import PlanDecision, PlanJob
+from ..settings import get_settings
 from ..vocab import DecisionAction
 from . import ledger, pricing
 from .scoring import member_vacancy_scores
@@ -130,8 +132,17 @@ def plan_job(
     )
     # With the arrivals expected before the cities declare new numbers (pricing), the
     # batch's families first: the batch is their subset, on the same cities and vacancies.
-    horizon = float(params.get("horizon_weeks", 3)) if params.get("dynamic") else 0.0
-    pool, forecast = pricing.with_forecast(session, dataset, horizon, int(params.get("seed", 0)))
+    as_of = dt.date.fromisoformat(params["as_of"]) if params.get("as_of") else dt.date.today()
+    horizon, until = pricing.weeks_to_renewal(
+        session, dataset.destinations, as_of, get_settings().capacity_period_weeks
+    )
+    if params.get("horizon_weeks") is not None:
+        horizon = float(params["horizon_weeks"])
+    if not params.get("dynamic", True):
+        horizon = 0.0
+    pool, forecast = pricing.with_forecast(
+        session, dataset, horizon, as_of, int(params.get("seed", 0))
+    )
     scores, source = member_vacancy_scores(session, pool)
     pool_instance = instance_from_frames(
         pool,
@@ -179,4 +190,9 @@ def plan_job(
     record["wall_seconds"] = round(time.perf_counter() - started, 3)
     record["ledger"] = solved_against
     record["pricing"] = pricing_record(instance, options, horizon, forecast)
+    record["pricing"].update(
+        requested=bool(params.get("dynamic", True)),
+        as_of=as_of,
+        declared_until=until,
+    )
     return json_safe(record)

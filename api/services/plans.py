@@ -93,7 +93,7 @@ def _start(
 
 def start_plan(session: Session, runner: PlanRunner, user: User, request: PlanRequest) -> PlanOut:
     """Plan a batch in the background; by default every stored family not yet placed."""
-    params = request.model_dump()
+    params = request.model_dump(mode="json")
     if params["families"] is None:
         families = current_frame(session, "families")
         if families is None:

@@ -144,11 +144,22 @@ def test_wrong_password_is_refused_and_anonymous_visitors_sign_in_first(browser,
     page.close()
 
 
+STAFF_NAV = ["Datos", "Candidatos", "Planes", "Reubicaciones", "Monitoreo", "Expedientes"]
+STAFF_NAV += ["Duplicados", "Modelo de resultados", "Exportar"]
+
+
 def test_each_role_sees_its_own_navigation(browser, server):
     expected = {
-        "admin": ["Datos", "Candidatos", "Planes", "Reubicaciones", "Monitoreo"],
-        "relocation_staff": ["Datos", "Candidatos", "Planes", "Reubicaciones", "Monitoreo"],
-        "employment_officer": ["Datos", "Candidatos", "Reubicaciones", "Monitoreo"],
+        "admin": [*STAFF_NAV, "Usuarios", "Bitácora"],
+        "relocation_staff": STAFF_NAV,
+        "employment_officer": [
+            "Datos",
+            "Candidatos",
+            "Reubicaciones",
+            "Monitoreo",
+            "Expedientes",
+            "Exportar",
+        ],
         "partner": ["Monitoreo"],
     }
     for role, links in expected.items():
