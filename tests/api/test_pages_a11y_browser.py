@@ -80,7 +80,8 @@ def test_every_page_of_every_role_passes_axe_and_the_new_pages_work(browser, ser
         "/users": "Usuarios",
         "/audit": "Bitácora",
     }
-    for path in ("/data", "/candidates", "/plans", f"/plans/{plan}", "/placements", *new_pages):
+    plan_pages = ("/plans", f"/plans/{plan}", f"/plans/{plan}/approve")
+    for path in ("/data", "/candidates", *plan_pages, "/placements", *new_pages):
         page.goto(f"{server}{path}")
         if path in new_pages:
             heading = page.get_by_role("heading", level=1).inner_text()
