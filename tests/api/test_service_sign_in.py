@@ -7,8 +7,12 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from arraigo.api.services.errors import Invalid
-from arraigo.api.services.signin import ACCOUNT_FREE_FAILURES, ADDRESS_FREE_FAILURES
+from arraigo.api.services.errors import Invalid, TooManyAttempts
+from arraigo.api.services.signin import (
+    ACCOUNT_FREE_FAILURES,
+    ADDRESS_FREE_FAILURES,
+    SignInGuard,
+)
 from arraigo.api.services.users import create_user
 
 from .conftest import PASSWORD
@@ -105,3 +109,16 @@ def test_a_weak_new_password_is_refused_and_sessions_stay(as_role):
     response = admin.patch("/api/v1/users/relocation_staff", json={"password": "relocation_staff"})
     assert response.status_code == 422
     assert staff.get("/api/v1/me").status_code == 200
+
+
+def test_two_processes_share_the_counts_through_the_database(app):
+    # Two guards over one database, as two worker processes hold them.
+    guards = [app.state.sign_in_guard, SignInGuard(app.state.sessions)]
+    with app.state.sessions() as session:
+        for attempt in range(ACCOUNT_FREE_FAILURES + 1):
+            guard = guards[attempt % 2]
+            assert guard.authenticate(session, "admin", "no-es-la-clave", "10.0.0.1") is None
+        for guard in guards:
+            with pytest.raises(TooManyAttempts) as refused:
+                guard.authenticate(session, "admin", PASSWORD, "10.0.0.2")
+            assert refused.value.retry_after == 1
