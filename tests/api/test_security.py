@@ -2,11 +2,13 @@
 Rows that need one run against a real `arraigo serve` on 127.0.0.1 (bounded loops)."""
 
 import os
+import re
 import signal
 import socket
 import sys
 import threading
 import time
+from html import escape as html_escape
 from pathlib import Path
 
 import httpx
@@ -64,6 +66,42 @@ def test_an_officer_sees_no_sensitive_fields_outside_their_cases(as_role, cases)
     others = [p for p in people if p["person_id"] != "P2"]
     for field in ("health_needs", "nationality", "documents", "skills_text", "full_name"):
         assert {p[field] for p in others} == {None}, field
+
+
+# Row: an officer sees everyone's sensitive fields, here through ranked matches: reasons
+# quote the profile («Mwen se soudè…») and blockers name the documents a person lacks.
+def test_matches_show_an_officer_no_profile_words_nor_documents_outside_their_cases(
+    app,
+    as_role,
+    cases,  # noqa: F811
+):
+    staff, officer = as_role("relocation_staff"), as_role("employment_officer")
+    quoted = re.compile(r"«([^»]*)»")
+    seen = {
+        "staff": staff.get("/api/v1/vacancies/V1/candidates", params={"k": 20}).json(),
+        "officer": officer.get("/api/v1/vacancies/V1/candidates", params={"k": 20}).json(),
+    }
+    for person in ("P2", "P5"):
+        seen["staff"] += staff.get(f"/api/v1/people/{person}/matches").json()
+        seen["officer"] += officer.get(f"/api/v1/people/{person}/matches").json()
+    words = {q for m in seen["staff"] for q in quoted.findall(m["reason"])} - {"…"}
+    assert words and any(m["blockers"] for m in seen["staff"] if m["person_id"] != "P2")
+    for match in seen["officer"]:
+        if match["person_id"] == "P2":  # their own case: the whole reason
+            assert match in seen["staff"]
+            continue
+        assert set(quoted.findall(match["reason"])) <= {"…"}, match["reason"]
+        assert match["blockers"] == [] and match["full_name"] is None
+        assert not any(b in match["reason"] for m in seen["staff"] for b in m["blockers"])
+    # The candidates page shows what the API shows.
+    page = TestClient(app, headers={"Origin": "http://testserver"})
+    page.post("/sign-in", data={"username": "employment_officer", "password": PASSWORD})
+    for query in ({"vacancy_id": "V1"}, {"person_id": "P5"}):
+        html = page.get("/candidates", params=query).text
+        others = {
+            q for m in seen["staff"] if m["person_id"] != "P2" for q in quoted.findall(m["reason"])
+        }
+        assert not [w for w in others - {"…"} if html_escape(w) in html], query
 
 
 # Row: erasure leaves personal data (notes, audit, WAL, embeddings: see
