@@ -219,7 +219,7 @@ def capacity_rows(session: Session, user: User, min_group_size: int) -> list[Cap
     """Each city's declared capacity, what placements hold and what remains (services.
     ledger), with the shadow price of the latest plan: the expected jobs one more unit
     (a school seat, a house) adds. A partner does not see what is held in a city whose
-    indicators are withheld."""
+    indicators are withheld, nor its prices (a price tells the plan filled the cell)."""
     cells = ledger.capacity_cells(session)
     plan = session.scalar(
         select(PlanJob)
@@ -247,7 +247,8 @@ def capacity_rows(session: Session, user: User, min_group_size: int) -> list[Cap
                 held=cell.held if shown else None,
                 remaining=cell.remaining if shown else None,
                 over=cell.over if shown else False,
-                shadow_price=prices.get((city, resource)),
+                # A price says the plan filled the cell: withheld with its use.
+                shadow_price=prices.get((city, resource)) if shown else None,
             )
         )
     return rows
