@@ -274,6 +274,23 @@ def test_a_partner_sees_no_capacity_used_by_a_single_family(app, loaded, as_role
     assert {r["used"] for r in rows if r["city"] == "Saltillo"} == {None}
 
 
+# Found in review: a city with enough people shown whole still told a partner how many
+# of them hold a health slot (here two: one chronic illness, one pregnancy).
+def test_a_partner_sees_no_small_use_of_a_resource_even_in_a_city_shown(app, loaded, as_role):
+    approve_families(app, loaded, {"F1": "Monterrey", "F2": "Monterrey"})
+
+    def health(role: str) -> dict:
+        rows = as_role(role).get("/api/v1/monitoring/capacity").json()
+        return next(r for r in rows if (r["city"], r["resource"]) == ("Monterrey", "health_slots"))
+
+    assert health("relocation_staff")["used"] == 2
+    assert {
+        k: health("partner")[k] for k in ("used", "held", "share", "remaining")
+    } == dict.fromkeys(("used", "held", "share", "remaining"))
+    shown = as_role("partner").get("/api/v1/monitoring/indicators", params={"by": "city"}).json()
+    assert [(r["group"], r["people"]) for r in shown] == [("Monterrey", 7)]
+
+
 # Found in review: prices of the latest plan told a partner that a withheld city's cell
 # was full (one family's health slot, say).
 def test_a_partner_sees_no_price_in_a_city_whose_use_is_withheld(app, loaded, as_role):
