@@ -39,7 +39,7 @@ def server(tmp_path, database_url, monkeypatch):
     """`arraigo serve` (two workers) with an admin, over plain HTTP on loopback."""
     monkeypatch.setenv("ARRAIGO_COOKIE_SECURE", "false")
     add_admin(database_url, tmp_path)
-    running = Server(database_url, tmp_path, "--workers", "2")
+    running = Server(database_url, tmp_path, "--workers", "2", "--forwarded-allow-ips", "127.0.0.1")
     yield running
     running.kill()
 
@@ -264,6 +264,10 @@ def test_responses_carry_security_headers_and_docs_need_no_cdn(server):
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["referrer-policy"] == "same-origin"
     assert client.get("/data").headers["cache-control"] == "no-store"
+    # Behind the proxy `--forwarded-allow-ips` names, its word on HTTPS brings HSTS.
+    proxied = client.get("/health", headers={"X-Forwarded-Proto": "https"})
+    assert proxied.headers["strict-transport-security"].startswith("max-age=")
+    assert "strict-transport-security" not in client.get("/health").headers
     assert "cdn" not in client.get("/docs").text.lower()
 
 
