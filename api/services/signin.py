@@ -9,6 +9,7 @@ and PostgreSQL both have ``INSERT … ON CONFLICT DO UPDATE``) in a short transa
 its own, committed even when the request answers 401."""
 
 import hashlib
+import ipaddress
 import math
 import os
 import threading
@@ -42,6 +43,20 @@ def delay(failures: int, free: int) -> float:
     if failures <= free:
         return 0.0
     return min(2.0 ** min(failures - free - 1, 30), MAX_WAIT_SECONDS)
+
+
+def client_network(address: str) -> str:
+    """The address a client is counted by: an IPv4 address, or the /64 network of an
+    IPv6 one (one subscriber's share, which they may rotate through at will)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def _key(kind: str, name: str) -> str:
@@ -112,7 +127,8 @@ class Throttle:
                 )
                 wait = delay(session.scalar(upsert), free)
                 if wait:
-                    until = at + wait
+                    # From when the failure is on record (the database may be slow).
+                    until = self.clock() + wait
                     session.execute(
                         update(table)
                         .where(table.c.key == key)
@@ -152,7 +168,7 @@ class SignInGuard:
         """The active user with this name and password, or None (counted as a failure);
         TooManyAttempts while the account or address must wait or hashing is busy."""
         account = _key("account", username.strip().casefold())
-        origin = _key("address", address)
+        origin = _key("address", client_network(address))
         wait = self.throttle.wait([account, origin])
         if wait > 0:
             raise TooManyAttempts(

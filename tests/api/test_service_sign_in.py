@@ -122,3 +122,16 @@ def test_two_processes_share_the_counts_through_the_database(app):
             with pytest.raises(TooManyAttempts) as refused:
                 guard.authenticate(session, "admin", PASSWORD, "10.0.0.2")
             assert refused.value.retry_after == 1
+
+
+def test_an_ipv6_client_rotating_addresses_in_its_network_is_counted_once(app):
+    guard = app.state.sign_in_guard
+    with app.state.sessions() as session:
+        for n in range(ADDRESS_FREE_FAILURES + 1):
+            address = f"2001:db8:0:7::{n + 1:x}"
+            assert guard.authenticate(session, f"nadie{n}", "no-es-la-clave", address) is None
+        with pytest.raises(TooManyAttempts):
+            guard.authenticate(session, "admin", PASSWORD, "2001:db8:0:7:ffff::1")
+        # Another network, and an IPv4 client, are not held back.
+        assert guard.authenticate(session, "admin", PASSWORD, "2001:db8:0:8::1") is not None
+        assert guard.authenticate(session, "partner", PASSWORD, "::ffff:10.0.0.9") is not None
