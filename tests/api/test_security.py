@@ -15,7 +15,6 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from arraigo.api.db import PlanJob
 from arraigo.api.services.imports import MAX_PROBLEMS_SHOWN
 from arraigo.api.services.jobs import SOLVER_SLOTS
 from arraigo.api.services.signin import ACCOUNT_FREE_FAILURES, ADDRESS_FREE_FAILURES
@@ -280,41 +279,6 @@ def test_a_partner_sees_no_capacity_used_by_a_single_family(app, loaded, as_role
     approve_families(app, loaded, {"F1": "Saltillo"})
     rows = as_role("partner").get("/api/v1/monitoring/capacity").json()
     assert {r["used"] for r in rows if r["city"] == "Saltillo"} == {None}
-
-
-# Found in review: a city with enough people shown whole still told a partner how many
-# of them hold a health slot (here two: one chronic illness, one pregnancy).
-def test_a_partner_sees_no_small_use_of_a_resource_even_in_a_city_shown(app, loaded, as_role):
-    approve_families(app, loaded, {"F1": "Monterrey", "F2": "Monterrey"})
-
-    def health(role: str) -> dict:
-        rows = as_role(role).get("/api/v1/monitoring/capacity").json()
-        return next(r for r in rows if (r["city"], r["resource"]) == ("Monterrey", "health_slots"))
-
-    assert health("relocation_staff")["used"] == 2
-    assert {
-        k: health("partner")[k] for k in ("used", "held", "share", "remaining")
-    } == dict.fromkeys(("used", "held", "share", "remaining"))
-    shown = as_role("partner").get("/api/v1/monitoring/indicators", params={"by": "city"}).json()
-    assert [(r["group"], r["people"]) for r in shown] == [("Monterrey", 7)]
-
-
-# Found in review: prices of the latest plan told a partner that a withheld city's cell
-# was full (one family's health slot, say).
-def test_a_partner_sees_no_price_in_a_city_whose_use_is_withheld(app, loaded, as_role):
-    approve_families(app, loaded, {"F1": "Saltillo"})
-    cells = [r for r in loaded.get("/api/v1/monitoring/capacity").json() if r["city"] == "Saltillo"]
-    usage = [{"city": "Saltillo", "resource": r["resource"], "shadow_price": 0.4} for r in cells]
-    result = {"status": "optimal", "families": [], "members": [], "usage": usage}
-    with app.state.sessions() as session:
-        session.add(
-            PlanJob(created_by="relocation_staff", status="draft", params={}, result=result)
-        )
-        session.commit()
-    staff = loaded.get("/api/v1/monitoring/capacity").json()
-    assert {r["shadow_price"] for r in staff if r["city"] == "Saltillo"} == {0.4}
-    partner = as_role("partner").get("/api/v1/monitoring/capacity").json()
-    assert {r["shadow_price"] for r in partner if r["city"] == "Saltillo"} == {None}
 
 
 # Row (small ones): NUL bytes in a name; `?error=` showing any text.
