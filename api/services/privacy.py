@@ -33,6 +33,8 @@ QUOTED = re.compile(r"«[^»]*»")
 UNQUOTED = "«…»"
 # How a reason joins its parts (blockers among them).
 REASON_PARTS = "; "
+# What a match says of the vacancy, and the ids: shown as they are.
+VACANCY_AND_KEYS = frozenset({"person_id", "vacancy_id", "title", "employer", "city"})
 
 
 def case_scope(user: User) -> ColumnElement[bool]:
@@ -79,16 +81,27 @@ def may_see_name(session: Session, user: User, person_id: str) -> bool:
     return personal_filter(session, user)({"full_name": True, "person_id": person_id})["full_name"]
 
 
+def _unquoted(text: str, blockers: set[str]) -> str:
+    """``text`` without the profile's quoted words and without ``blockers``."""
+    parts = [p for p in text.split(REASON_PARTS) if p not in blockers]
+    text = QUOTED.sub(UNQUOTED, REASON_PARTS.join(parts))
+    for blocker in blockers:  # should the wording ever join them otherwise
+        text = text.replace(blocker, "…")
+    return text
+
+
 def outside_case(match: MatchOut) -> MatchOut:
     """A match as seen from outside the person's cases: no name, no words quoted from
-    the profile, no blockers (they name the documents the person lacks), in the list or
-    in the reason; whether the pair is eligible, the scores and the vacancy stay."""
+    the profile and no blockers (they name the documents the person lacks), in any of
+    its texts (the reason, and any other that quotes the profile); whether the pair is
+    eligible, the scores and the vacancy stay."""
     blockers = set(match.blockers)
-    parts = [p for p in match.reason.split(REASON_PARTS) if p not in blockers]
-    reason = QUOTED.sub(UNQUOTED, REASON_PARTS.join(parts))
-    for blocker in blockers:  # should the wording ever join them otherwise
-        reason = reason.replace(blocker, "")
-    return match.model_copy(update={"full_name": None, "blockers": [], "reason": reason})
+    texts = {
+        name: _unquoted(value, blockers)
+        for name, value in match
+        if isinstance(value, str) and name not in VACANCY_AND_KEYS
+    }
+    return match.model_copy(update=texts | {"full_name": None, "blockers": []})
 
 
 def match_filter(session: Session, user: User) -> Callable[[MatchOut], MatchOut]:

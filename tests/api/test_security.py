@@ -84,13 +84,17 @@ def test_matches_show_an_officer_no_profile_words_nor_documents_outside_their_ca
     for person in ("P2", "P5"):
         seen["staff"] += staff.get(f"/api/v1/people/{person}/matches").json()
         seen["officer"] += officer.get(f"/api/v1/people/{person}/matches").json()
-    words = {q for m in seen["staff"] for q in quoted.findall(m["reason"])} - {"…"}
+
+    def texts(match: dict) -> str:  # the reason, and any text quoting the profile
+        return " ".join(v for k, v in match.items() if isinstance(v, str))
+
+    words = {q for m in seen["staff"] for q in quoted.findall(texts(m))} - {"…"}
     assert words and any(m["blockers"] for m in seen["staff"] if m["person_id"] != "P2")
     for match in seen["officer"]:
         if match["person_id"] == "P2":  # their own case: the whole reason
             assert match in seen["staff"]
             continue
-        assert set(quoted.findall(match["reason"])) <= {"…"}, match["reason"]
+        assert set(quoted.findall(texts(match))) <= {"…"}, match
         assert match["blockers"] == [] and match["full_name"] is None
         assert not any(b in match["reason"] for m in seen["staff"] for b in m["blockers"])
     # The candidates page shows what the API shows.
@@ -99,7 +103,7 @@ def test_matches_show_an_officer_no_profile_words_nor_documents_outside_their_ca
     for query in ({"vacancy_id": "V1"}, {"person_id": "P5"}):
         html = page.get("/candidates", params=query).text
         others = {
-            q for m in seen["staff"] if m["person_id"] != "P2" for q in quoted.findall(m["reason"])
+            q for m in seen["staff"] if m["person_id"] != "P2" for q in quoted.findall(texts(m))
         }
         assert not [w for w in others - {"…"} if html_escape(w) in html], query
 
