@@ -25,9 +25,12 @@ from ..db import SignInFailure, User, transaction
 from .auth import authenticate
 from .errors import TooManyAttempts
 
-# An account tolerates a few typos; an address is shared by an office behind one NAT.
+# An account tolerates a few typos from each address; an address is shared by an office
+# behind one NAT. From all addresses together an account tolerates more, so that one
+# guesser cannot make its owner wait, while many guessing together still do.
 ACCOUNT_FREE_FAILURES = 5
 ADDRESS_FREE_FAILURES = 20
+ACCOUNT_FREE_FAILURES_ANYWHERE = 50
 # The longest wait, and how long after their last failure an account or address is
 # forgiven (and its row deleted).
 MAX_WAIT_SECONDS = 15 * 60
@@ -142,15 +145,16 @@ class Throttle:
                 self._pruned_at = at
                 session.execute(delete(table).where(table.c.last_failure < at - MAX_WAIT_SECONDS))
 
-    def forget(self, key: str) -> None:
+    def forget(self, keys: list[str]) -> None:
         with transaction(self.sessions) as session:
-            session.execute(delete(SignInFailure).where(SignInFailure.key == key))
+            session.execute(delete(SignInFailure).where(SignInFailure.key.in_(keys)))
 
 
 class SignInGuard:
-    """The service's door: checks a username and password unless the account or the
-    address must wait, or every hashing slot of this process is taken (both refused at
-    once with the seconds to wait, before any hashing)."""
+    """The service's door: checks a username and password unless the account (from this
+    address, or from all of them) or the address must wait, or every hashing slot of
+    this process is taken (both refused at once with the seconds to wait, before any
+    hashing)."""
 
     def __init__(
         self,
@@ -167,9 +171,11 @@ class SignInGuard:
     ) -> User | None:
         """The active user with this name and password, or None (counted as a failure);
         TooManyAttempts while the account or address must wait or hashing is busy."""
-        account = _key("account", username.strip().casefold())
-        origin = _key("address", client_network(address))
-        wait = self.throttle.wait([account, origin])
+        name, network = username.strip().casefold(), client_network(address)
+        account = _key("account", name)  # from any address
+        pair = _key("account from", f"{name}\0{network}")
+        origin = _key("address", network)
+        wait = self.throttle.wait([pair, account, origin])
         if wait > 0:
             raise TooManyAttempts(
                 "Demasiados intentos; espere antes de volver a intentar / "
@@ -187,9 +193,15 @@ class SignInGuard:
         finally:
             self._hashing.release()
         if user is None:
-            self.throttle.failed({account: ACCOUNT_FREE_FAILURES, origin: ADDRESS_FREE_FAILURES})
+            self.throttle.failed(
+                {
+                    pair: ACCOUNT_FREE_FAILURES,
+                    account: ACCOUNT_FREE_FAILURES_ANYWHERE,
+                    origin: ADDRESS_FREE_FAILURES,
+                }
+            )
         else:
             # Only the account is forgiven: one known password must not reopen an
             # address that was guessing other accounts.
-            self.throttle.forget(account)
+            self.throttle.forget([pair, account])
         return user

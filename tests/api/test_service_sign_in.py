@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from arraigo.api.services.errors import Invalid, TooManyAttempts
 from arraigo.api.services.signin import (
     ACCOUNT_FREE_FAILURES,
+    ACCOUNT_FREE_FAILURES_ANYWHERE,
     ADDRESS_FREE_FAILURES,
     SignInGuard,
 )
@@ -120,7 +121,7 @@ def test_two_processes_share_the_counts_through_the_database(app):
             assert guard.authenticate(session, "admin", "no-es-la-clave", "10.0.0.1") is None
         for guard in guards:
             with pytest.raises(TooManyAttempts) as refused:
-                guard.authenticate(session, "admin", PASSWORD, "10.0.0.2")
+                guard.authenticate(session, "admin", PASSWORD, "10.0.0.1")
             assert refused.value.retry_after == 1
 
 
@@ -135,3 +136,22 @@ def test_an_ipv6_client_rotating_addresses_in_its_network_is_counted_once(app):
         # Another network, and an IPv4 client, are not held back.
         assert guard.authenticate(session, "admin", PASSWORD, "2001:db8:0:8::1") is not None
         assert guard.authenticate(session, "partner", PASSWORD, "::ffff:10.0.0.9") is not None
+
+
+def test_one_guesser_cannot_make_the_owner_wait_but_many_together_do(app):
+    guard = app.state.sign_in_guard
+    with app.state.sessions() as session:
+        for _ in range(ACCOUNT_FREE_FAILURES + 1):
+            assert guard.authenticate(session, "admin", "no-es-la-clave", "10.0.0.66") is None
+        with pytest.raises(TooManyAttempts):
+            guard.authenticate(session, "admin", PASSWORD, "10.0.0.66")
+        # The owner, elsewhere, signs in; and their success forgives only the account.
+        assert guard.authenticate(session, "admin", PASSWORD, "10.0.0.1") is not None
+        with pytest.raises(TooManyAttempts):
+            guard.authenticate(session, "admin", PASSWORD, "10.0.0.66")
+        # Guessers at many addresses together make the account wait everywhere.
+        for n in range(ACCOUNT_FREE_FAILURES_ANYWHERE + 1):
+            address = f"10.1.{n // ACCOUNT_FREE_FAILURES}.1"
+            assert guard.authenticate(session, "admin", "no-es-la-clave", address) is None
+        with pytest.raises(TooManyAttempts):
+            guard.authenticate(session, "admin", PASSWORD, "10.0.0.1")
