@@ -107,7 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.pending_uploads = PendingUploads(
         settings.pending_dir or default_directory(settings.database_url)
     )
-    app.state.sign_in_guard = SignInGuard()
+    app.state.sign_in_guard = SignInGuard(app.state.sessions)
     app.include_router(routes.router)
     app.include_router(web.router)
     app.add_middleware(BoundedBodies)

@@ -30,7 +30,7 @@ from ..db import MatchResult, OccupationCorrection, Record, User, transaction
 from ..schemas import MatchOut
 from .errors import Conflict, NotFound
 from .matchers import matcher_for
-from .privacy import may_see_name, personal_filter
+from .privacy import match_filter, may_see_name
 from .scoring import with_corrections
 from .store import clean, current_frame, data_version, frame_from_json
 
@@ -177,17 +177,21 @@ class MatchingService:
         return ranked
 
     def person_matches_json(self, session: Session, user: User, person_id: str, k: int) -> bytes:
-        """The ranked vacancies as JSON, written once with the ranking: the name is left
-        out for users who may not see it."""
+        """The ranked vacancies as JSON, written once with the ranking for users who may
+        see the whole of them; as privacy.match_filter shows them for the others."""
         ranked = self.ranked_for_person(session, person_id, k)
-        return ranked.named if may_see_name(session, user, person_id) else ranked.anonymous
+        if may_see_name(session, user, person_id):
+            return ranked.named
+        visible = match_filter(session, user)
+        return _MATCH_LIST.dump_json([visible(m) for m in ranked.matches(named=False)])
 
     def matches_for_person(
         self, session: Session, user: User, person_id: str, k: int = 10
     ) -> list[MatchOut]:
-        """The ranked vacancies as this user may see them (the name blanked for others)."""
+        """The ranked vacancies as this user may see them (privacy.match_filter)."""
         ranked = self.ranked_for_person(session, person_id, k)
-        return ranked.matches(may_see_name(session, user, person_id))
+        visible = match_filter(session, user)
+        return [visible(m) for m in ranked.matches(may_see_name(session, user, person_id))]
 
     def candidates_for_vacancy(
         self, session: Session, user: User, vacancy_id: str, k: int = 10
@@ -210,7 +214,8 @@ class MatchingService:
         table = fitted.matcher.rank_people(people, top_k=k, vacancy_ids=[vacancy_id])
         names = people.set_index("person_id")["full_name"] if "full_name" in people else None
         table["full_name"] = table["person_id"].map(names) if names is not None else None
-        return _rows(table, fitted.vacancies, personal_filter(session, user))
+        visible = match_filter(session, user)
+        return [visible(m) for m in _rows(table, fitted.vacancies, lambda row: row)]
 
 
 class Refitter:
