@@ -144,25 +144,27 @@ def test_guessing_is_throttled_across_workers_and_a_flood_does_not_slow_signed_i
     failed = statuses.count(401) + others.index(429)
     assert ADDRESS_FREE_FAILURES + 1 <= failed <= ADDRESS_FREE_FAILURES + 2, others
     stop = threading.Event()
+    flooded: list[int] = []
 
     def flood(n: int) -> None:
         with httpx.Client(base_url=server.url) as client:
             for attempt in range(200):
                 if stop.is_set():
                     return
-                client.post("/auth/token", data={"username": f"u{n}-{attempt}", "password": "x"})
+                data = {"username": f"u{n}-{attempt}", "password": "x"}
+                flooded.append(client.post("/auth/token", data=data).status_code)
 
     threads = [threading.Thread(target=flood, args=(n,)) for n in range(16)]
     for thread in threads:
         thread.start()
     try:
-        took = []
+        # A signed-in user is served throughout (2.4 s a request before, each flooding
+        # try then being a full argon2 hash): the flood is refused before any hashing,
+        # but for the rare try let through when the address's growing wait runs out.
         for _ in range(20):
-            started = time.monotonic()
             assert httpx.get(f"{server.url}/api/v1/me", headers=headers).status_code == 200
-            took.append(time.monotonic() - started)
-        # 2.4 s before; what remains is two cores shared with 16 flooding clients.
-        assert sorted(took)[len(took) // 2] < 0.5 and max(took) < 1.2, took
+        hashed = flooded.count(401)
+        assert flooded.count(429) >= 10 * hashed and hashed <= len(threads), hashed
     finally:
         stop.set()
         for thread in threads:
