@@ -163,7 +163,7 @@ class MatchingService:
             ranked = Ranked(stored.named, stored.anonymous)
         else:
             record = session.get(Record, record_id)
-            person = _corrected(session, frame_from_json("people", [record.data]))
+            person = with_corrections(session, frame_from_json("people", [record.data]))
             person["skills_text"] = person["skills_text"].fillna("")
             table = fitted.matcher.rank_vacancies(person, top_k=k)
             table["full_name"] = record.data.get("full_name")
@@ -200,7 +200,7 @@ class MatchingService:
         people = people[working_members(people)]
         if people.empty:
             return []
-        people = _corrected(session, people)
+        people = with_corrections(session, people)
         people["skills_text"] = people["skills_text"].fillna("")
         table = fitted.matcher.rank_people(people, top_k=k, vacancy_ids=[vacancy_id])
         names = people.set_index("person_id")["full_name"] if "full_name" in people else None
@@ -235,18 +235,6 @@ class Refitter:
             except Exception:  # a failed fit is retried; requests still report it
                 log.exception("background refit failed")
             self.stop.wait(self.every)
-
-
-def _corrected(session: Session, people: pd.DataFrame) -> pd.DataFrame:
-    """People with the occupation staff confirmed: its ISCO-08 unit group (as every
-    matcher reads it, :func:`with_corrections`) and the ESCO occupation staff named."""
-    people = with_corrections(session, people)
-    ids = people["person_id"].astype(str)
-    query = select(OccupationCorrection.person_id, OccupationCorrection.esco_id)
-    if len(ids) <= 500:
-        query = query.where(OccupationCorrection.person_id.in_(ids.tolist()))
-    named = dict(session.execute(query.order_by(OccupationCorrection.id)).all())
-    return people.assign(occupation_esco=ids.map(named))
 
 
 def _split(value, separator: str) -> list[str]:
