@@ -29,8 +29,12 @@ class Settings(BaseSettings):
     # Where checked uploads wait for confirmation, shared by the workers (default: a
     # folder of the machine's temporary space, one per database).
     pending_dir: str | None = None
-    # ESCO normaliser: "lexical" fits in seconds; "full" also embeds every label (more
-    # accurate, minutes of encoding the first time). See api/_scoring.py.
+    # Language of match reasons the API gives when a request names none ("es" or "en");
+    # the pages follow each reader's language switch.
+    lang: Literal["es", "en"] = "es"
+    # ESCO normaliser of the command line, the demo and the service alike: "lexical"
+    # (character TF-IDF); "full" also fuses the shipped label embeddings (R@10 0.920
+    # against 0.882 on the ESCO benchmark, slower warm: benchmarks/RESULTS.md).
     taxonomy: Literal["lexical", "full"] = "lexical"
     # Threads per worker process for blocking work (database, ranking). Few threads
     # fight less over the interpreter lock and the database: with 50 clients on two

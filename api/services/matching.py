@@ -136,9 +136,11 @@ class MatchingService:
             raise Conflict("No vacancies stored yet.")
         return fitted
 
-    def ranked_for_person(self, session: Session, person_id: str, k: int) -> Ranked:
-        """The ``k`` best vacancies for a person: from this process's memory, else from
-        the table the workers share, else ranked now and kept in both."""
+    def ranked_for_person(
+        self, session: Session, person_id: str, k: int, lang: str = "es"
+    ) -> Ranked:
+        """The ``k`` best vacancies for a person, reasons in ``lang``: from this process's
+        memory, else from the table the workers share, else ranked now and kept in both."""
         # The key first, in one query; the person's data only when not kept.
         found = session.execute(
             select(
@@ -154,7 +156,7 @@ class MatchingService:
             raise NotFound(f"No person {person_id!r}.")
         record_id, content_hash, correction, data = found
         fitted = self.fitted_matcher(session, data)
-        key = f"{fitted.version}:{record_id}:{content_hash}:{correction}:{k}"
+        key = f"{fitted.version}:{record_id}:{content_hash}:{correction}:{k}:{lang}"
         ranked = self.cache.get(key)
         if ranked is not None:
             return ranked
@@ -165,7 +167,7 @@ class MatchingService:
             record = session.get(Record, record_id)
             person = with_corrections(session, frame_from_json("people", [record.data]))
             person["skills_text"] = person["skills_text"].fillna("")
-            table = fitted.matcher.rank_vacancies(person, top_k=k)
+            table = fitted.matcher.rank_vacancies(person, top_k=k, lang=lang)
             table["full_name"] = record.data.get("full_name")
             matches = _rows(table, fitted.vacancies, lambda row: row)
             unnamed = [match.model_copy(update={"full_name": None}) for match in matches]
@@ -174,23 +176,26 @@ class MatchingService:
         self.cache.put(key, ranked)
         return ranked
 
-    def person_matches_json(self, session: Session, user: User, person_id: str, k: int) -> bytes:
+    def person_matches_json(
+        self, session: Session, user: User, person_id: str, k: int, lang: str = "es"
+    ) -> bytes:
         """The ranked vacancies as JSON, written once with the ranking: the name is left
         out for users who may not see it."""
-        ranked = self.ranked_for_person(session, person_id, k)
+        ranked = self.ranked_for_person(session, person_id, k, lang)
         return ranked.named if may_see_name(session, user, person_id) else ranked.anonymous
 
     def matches_for_person(
-        self, session: Session, user: User, person_id: str, k: int = 10
+        self, session: Session, user: User, person_id: str, k: int = 10, lang: str = "es"
     ) -> list[MatchOut]:
-        """The ranked vacancies as this user may see them (the name blanked for others)."""
-        ranked = self.ranked_for_person(session, person_id, k)
+        """The ranked vacancies as this user may see them (the name blanked for others),
+        reasons in ``lang``."""
+        ranked = self.ranked_for_person(session, person_id, k, lang)
         return ranked.matches(may_see_name(session, user, person_id))
 
     def candidates_for_vacancy(
-        self, session: Session, user: User, vacancy_id: str, k: int = 10
+        self, session: Session, user: User, vacancy_id: str, k: int = 10, lang: str = "es"
     ) -> list[MatchOut]:
-        """The ``k`` working-age people best suited to a vacancy, with reasons."""
+        """The ``k`` working-age people best suited to a vacancy, with reasons in ``lang``."""
         fitted = self.fitted_matcher(session)
         if vacancy_id not in fitted.vacancies.index:
             raise NotFound(f"No vacancy {vacancy_id!r}.")
@@ -202,7 +207,7 @@ class MatchingService:
             return []
         people = with_corrections(session, people)
         people["skills_text"] = people["skills_text"].fillna("")
-        table = fitted.matcher.rank_people(people, top_k=k, vacancy_ids=[vacancy_id])
+        table = fitted.matcher.rank_people(people, top_k=k, vacancy_ids=[vacancy_id], lang=lang)
         names = people.set_index("person_id")["full_name"] if "full_name" in people else None
         table["full_name"] = table["person_id"].map(names) if names is not None else None
         return _rows(table, fitted.vacancies, personal_filter(session, user))
@@ -254,9 +259,9 @@ def _rows(
         vacancy = clean(vacancies.loc[row["vacancy_id"]].to_dict()) if known else {}
         person = visible({"person_id": row["person_id"], "full_name": row.get("full_name")})
         fields: dict[str, Any] = {k: v for k, v in row.items() if k in MatchOut.model_fields}
-        # The matcher joins blockers with "; " and gaps with ", " for its CSV output.
+        # The matcher joins blockers and gaps with "; " for its CSV output.
         fields["blockers"] = _split(row.get("blockers"), "; ")
-        fields["gaps"] = _split(row.get("gaps"), ", ")
+        fields["gaps"] = _split(row.get("gaps"), "; ")
         out.append(
             MatchOut(
                 **fields

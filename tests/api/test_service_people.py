@@ -102,7 +102,7 @@ def test_a_corrected_occupation_is_kept_and_used_by_later_matching(loaded):
     welder_before = next(m for m in before if m["vacancy_id"] == "V1")
     welder_after = next(m for m in after if m["vacancy_id"] == "V1")
     assert welder_after["taxonomy"] > welder_before["taxonomy"]
-    assert "corregido por el personal" in welder_after["reason"]
+    assert "(corregido por el personal)" in welder_after["reason"]
 
 
 WELDER = "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b"
@@ -115,7 +115,8 @@ def test_a_correction_to_an_esco_occupation_uses_that_occupation_not_its_groups_
     assert corrected.json()["corrected_isco"] == "7212"  # the occupation's own group
     matches = loaded.get("/api/v1/people/P9/matches", params={"k": 4}).json()
     welder = next(m for m in matches if m["vacancy_id"] == "V1")
-    assert "corregido por el personal» -> ESCO soldador, ISCO 7212" in welder["reason"]
+    assert "el oficio de soldador (corregido por el personal)" in welder["reason"]
+    assert welder["details"].startswith("perfil: ESCO soldador (7aedaa07")
 
 
 @pytest.mark.parametrize(
