@@ -118,11 +118,8 @@ class SkillIndex:
                 by_stem.setdefault(word, []).append(row)
         self._by_stem = by_stem
         self._vocabulary = sorted(by_stem)
-        both = pd.concat([spanish, _labels(self.skills, "fr")], ignore_index=True)
-        showing: dict[int, list[frozenset[str]]] = {}
-        for skill, label_stems in zip(both["skill"], both["stems"], strict=True):
-            showing.setdefault(skill, []).append(label_stems)
-        self._showing = showing
+        # Each skill's Spanish and French label stems, read when a posting first asks it.
+        self._showing: dict[int, list[frozenset[str]]] = {}
 
     def _matching(self, words: frozenset[str]) -> set[str]:
         """Stems of the labels that meet one of ``words``: equal, or one a prefix of the
@@ -164,6 +161,10 @@ class SkillIndex:
     def shown_in_words(self, words: frozenset[str], skill: int) -> bool:
         """Whether half the content words of one of the skill's Spanish or French labels
         are among ``words`` (see :func:`stems`)."""
+        if skill not in self._showing:
+            row = self.skills.loc[skill]
+            labels = "|".join(row[f"{k}_{lang}"] for lang in ("es", "fr") for k in ("label", "alt"))
+            self._showing[skill] = [stems(label) for label in labels.split("|") if label.strip()]
         return any(len(s & words) * 2 >= len(s) for s in self._showing[skill] if s)
 
 

@@ -143,7 +143,7 @@ def test_matches_follow_changes_to_the_person_and_to_the_vacancies(loaded, tmp_p
     first = loaded.get("/api/v1/people/P1/matches", params=asked).json()
     assert first[0]["vacancy_id"] == "V2"  # the seamstress and the sewing job
     assert {m["full_name"] for m in first} == {"Yeni Mejía"}
-    assert any("«Costurera»" in m["reason"] for m in first)
+    assert any(m["evidence"] == "«Costurera»" for m in first)  # her words, apart
     # Erased on request: the next answer holds neither her name nor her words.
     assert loaded.delete("/api/v1/people/P1/personal-data").status_code == 200
     erased = loaded.get("/api/v1/people/P1/matches", params=asked).json()
@@ -151,7 +151,7 @@ def test_matches_follow_changes_to_the_person_and_to_the_vacancies(loaded, tmp_p
     with loaded.app.state.sessions() as session:
         kept = session.scalars(select(MatchResult).where(MatchResult.person_id == "P1")).all()
         assert [row.named for row in kept] == [row.anonymous for row in kept]
-    assert not any("Costurera" in m["reason"] for m in erased)
+    assert not any("Costurera" in m["reason"] + m["evidence"] for m in erased)
     # A posting retitled by a new import shows its new title at once.
     vacancies = tmp_path / "vacancies.csv"
     source = next(p for p in good_files if p.name == "vacancies.csv").read_text(encoding="utf-8")
