@@ -32,10 +32,11 @@ class Settings(BaseSettings):
     # Language of match reasons the API gives when a request names none ("es" or "en");
     # the pages follow each reader's language switch.
     lang: Literal["es", "en"] = "es"
-    # ESCO normaliser of the command line, the demo and the service alike: "lexical"
-    # (character TF-IDF); "full" also fuses the shipped label embeddings (R@10 0.920
-    # against 0.882 on the ESCO benchmark, slower warm: benchmarks/RESULTS.md).
-    taxonomy: Literal["lexical", "full"] = "lexical"
+    # ESCO normaliser of the command line, the demo and the service alike: "full" fuses
+    # character TF-IDF with the shipped label embeddings (R@10 0.920 on the ESCO
+    # benchmark, against 0.882 for "lexical", TF-IDF alone); warm, both take the same CPU
+    # time (benchmarks/RESULTS.md, matching-warm-cpu).
+    taxonomy: Literal["lexical", "full"] = "full"
     # Threads per worker process for blocking work (database, ranking). Few threads
     # fight less over the interpreter lock and the database: with 50 clients on two
     # cores and PostgreSQL, 8 answered 1.7x the requests of 40 (FastAPI's default) at
