@@ -22,12 +22,18 @@ import pandas as pd
 from arraigo.data import read_reference
 
 SKILLS_FILE = "esco_skills.csv.gz"
-# Words that name no skill, in Spanish and French (folded).
+# Words that name no skill, in Spanish and French (folded); the second line, what a
+# posting says of its terms (schedule, pay, schooling, documents), which would otherwise
+# link it to "cumplir los horarios", "aplicación de la ley" or "documentarse".
 _STOPWORDS = frozenset(
     (
         "para con por los las del una uno unos unas que sus como sin mas entre otros otras "
         "otro otra este esta estos estas tipo tipos "
-        "les des une aux dans sur pour avec par son ses leur leurs autres autre"
+        "les des une aux dans sur pour avec par son ses leur leurs autres autre "
+        "horario horarios sueldo sueldos salario mensual mensuales semanal quincenal "
+        "prestaciones ley escolaridad primaria secundaria preparatoria bachillerato "
+        "terminada terminado experiencia comprobable documentos documento lunes martes "
+        "miercoles jueves viernes sabado domingo turno turnos vacante puesto"
     ).split()
 )
 # Endings a light stemmer strips (folded Spanish and French), longest first.
