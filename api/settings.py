@@ -32,9 +32,14 @@ class Settings(BaseSettings):
     # Weeks a destinations import declares capacity for, when its rows carry no
     # declared_until: weekly plans reserve capacity for the arrivals expected until then.
     capacity_period_weeks: float = Field(default=4.0, gt=0, le=52)
-    # ESCO normaliser: "lexical" fits in seconds; "full" also embeds every label (more
-    # accurate, minutes of encoding the first time). See api/_scoring.py.
-    taxonomy: Literal["lexical", "full"] = "lexical"
+    # Language of match reasons the API gives when a request names none ("es" or "en");
+    # the pages follow each reader's language switch.
+    lang: Literal["es", "en"] = "es"
+    # ESCO normaliser of the command line, the demo and the service alike: "full" fuses
+    # character TF-IDF with the shipped label embeddings (R@10 0.920 on the ESCO
+    # benchmark, against 0.882 for "lexical", TF-IDF alone); warm, both take the same CPU
+    # time (benchmarks/RESULTS.md, matching-warm-cpu).
+    taxonomy: Literal["lexical", "full"] = "full"
     # Threads per worker process for blocking work (database, ranking). Few threads
     # fight less over the interpreter lock and the database: with 50 clients on two
     # cores and PostgreSQL, 8 answered 1.7x the requests of 40 (FastAPI's default) at

@@ -48,6 +48,8 @@ MATCH_COLUMNS = (
     "blockers",
     "gaps",
     "reason",
+    "evidence",
+    "details",
 )
 # Agreement by the number of leading ISCO-08 digits two occupations share.
 _ISCO_AGREEMENT = {4: 0.8, 3: 0.5, 2: 0.25}
@@ -157,10 +159,10 @@ class Matcher(BaseEstimator):
             titles.to_numpy(),
             texts.to_numpy(),
             self.vacancy_isco_,
+            self.vacancy_esco_,
             self.vacancy_facts_.education_min,
-            self.taxonomy_.occupations_[f"label_{self.lang}"].to_numpy(),
-            self.lang,
-            self.taxonomy_.occupations_["label_es"].to_numpy(),
+            self.taxonomy_.occupations_,
+            self.encoder_,
         )
         return self
 
@@ -222,6 +224,7 @@ class Matcher(BaseEstimator):
                 "lexical": lexical.astype(np.float32),
                 "eligibility": factor.astype(np.float32),
                 "eligible": eligible,
+                "_relevance": relevance.astype(np.float32),
                 "_slot": slot,
                 "_education_short": education_short,
                 "_missing": missing,
@@ -273,8 +276,11 @@ class Matcher(BaseEstimator):
         if self.progress is not None:
             self.progress(done, total)
 
-    def rank_vacancies(self, people: pd.DataFrame, top_k: int = 10) -> pd.DataFrame:
-        """The ``top_k`` vacancies for each person, best first, with breakdown and reason.
+    def rank_vacancies(
+        self, people: pd.DataFrame, top_k: int = 10, lang: str | None = None
+    ) -> pd.DataFrame:
+        """The ``top_k`` vacancies for each person, best first, with breakdown and reason
+        (in ``lang``, default the matcher's).
 
         People are processed in chunks of ``chunk_size``, so memory stays flat.
         """
@@ -288,14 +294,19 @@ class Matcher(BaseEstimator):
             )
             person, vacancy = self._candidates(profiles, everyone, every_vacancy, top_k, "person")
             ranked = _keep_best(self._score(profiles, person, vacancy), "person", top_k)
-            tables.append(self._table(profiles, ranked, order))
+            tables.append(self._table(profiles, ranked, order, lang))
             self._report(min(start + self.chunk_size, len(people)), len(people))
         return _concat(tables, order)
 
     def rank_people(
-        self, people: pd.DataFrame, top_k: int = 10, vacancy_ids: list[str] | None = None
+        self,
+        people: pd.DataFrame,
+        top_k: int = 10,
+        vacancy_ids: list[str] | None = None,
+        lang: str | None = None,
     ) -> pd.DataFrame:
-        """The ``top_k`` people for each vacancy (all fitted ones, or ``vacancy_ids``)."""
+        """The ``top_k`` people for each vacancy (all fitted ones, or ``vacancy_ids``),
+        reasons in ``lang`` (default the matcher's)."""
         order = ("vacancy_id", "rank", "person_id")
         profiles = self._profiles(people)
         chosen = (
@@ -309,7 +320,7 @@ class Matcher(BaseEstimator):
             everyone = np.arange(len(profiles.ids))
             person, vacancy = self._candidates(profiles, everyone, block, top_k, "vacancy")
             ranked = _keep_best(self._score(profiles, person, vacancy), "vacancy", top_k)
-            tables.append(self._table(profiles, ranked, order))
+            tables.append(self._table(profiles, ranked, order, lang))
             self._report(min(start + self.chunk_size, len(chosen)), len(chosen))
         return _concat(tables, order)
 
@@ -336,20 +347,23 @@ class Matcher(BaseEstimator):
     # --- the match table -----------------------------------------------------------------
 
     def _table(
-        self, profiles: Profiles, ranked: pd.DataFrame, order: tuple[str, ...]
+        self, profiles: Profiles, ranked: pd.DataFrame, order: tuple[str, ...], lang: str | None
     ) -> pd.DataFrame:
         """Ranked pairs as the documented match table (:data:`MATCH_COLUMNS`), explained."""
         person, vacancy = ranked["person"].to_numpy(), ranked["vacancy"].to_numpy()
         slot = ranked["_slot"].to_numpy()
         why = self.reasons_.explain(
             vacancy,
+            relevance=ranked["_relevance"].to_numpy(),
             clause=profiles.occ_segment[person, slot],
             esco=profiles.occ_esco[person, slot],
             isco=profiles.occ_isco[person, slot],
             text=profiles.texts.to_numpy()[person],
+            vectors=profiles.vectors[person],
             spanish=profiles.facts.spanish[person],
             education_short=ranked["_education_short"].to_numpy(),
             missing=ranked["_missing"].to_numpy(),
+            lang=lang or self.lang,
         )
         out = pd.DataFrame(
             {

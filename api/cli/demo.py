@@ -19,6 +19,7 @@ from arraigo.data import (
 )
 
 from ._console import console, load_or_exit
+from .match import OUTPUT_COLUMNS
 
 # Column headers of the destinations table that are not resources.
 _HEADERS = {
@@ -92,9 +93,7 @@ def demo(
         seed=seed,
         say=lambda text: console.print(f"   {text} ..."),
     )
-    result.matches[["person_id", "rank", "vacancy_id", "score", "reason"]].to_csv(
-        out / "matches.csv", index=False
-    )
+    result.matches[list(OUTPUT_COLUMNS)].to_csv(out / "matches.csv", index=False)
     record = {**result.plan, "baselines": result.baselines, "score_source": result.score_source}
     (out / "plan.json").write_text(
         json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8"

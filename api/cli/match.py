@@ -12,8 +12,9 @@ from arraigo.data import MATCHING_COLUMNS, kind_of, validate_paths, working_memb
 
 from ._console import EXIT_INVALID, errors, fail
 
-# The columns of matches.csv; --details adds the score breakdown, blockers and gaps.
-OUTPUT_COLUMNS = ("person_id", "rank", "vacancy_id", "score", "reason")
+# The columns of matches.csv (the reason in words, its codes in details); --details adds
+# the score breakdown, blockers, gaps and the profile's words the occupation was read from.
+OUTPUT_COLUMNS = ("person_id", "rank", "vacancy_id", "score", "reason", "details")
 
 
 class ReasonLang(StrEnum):

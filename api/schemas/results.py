@@ -19,11 +19,27 @@ class MatchOut(BaseModel):
     eligibility: float | None = None
     eligible: bool = True
     blockers: list[str] = Field(default=[], examples=[["necesita RFC"]])
-    gaps: list[str] = Field(default=[], examples=[["montacargas"]])
+    gaps: list[str] = Field(
+        default=[],
+        examples=[["leer planos"]],
+        description="ESCO skills the posting asks for that the profile does not show.",
+    )
     reason: str = Field(
         examples=[
-            "usted: soudeur -> ESCO soldador, ISCO 7212; vacante: Soldador MIG/TIG, ISCO 7212"
-        ]
+            "Afinidad alta (42 %): el perfil muestra el oficio de soldador, el mismo que pide "
+            "la vacante. Le falta mostrar: leer planos. Aún no cumple: necesita RFC."
+        ],
+        description="The reason in plain words, in the language asked for (es or en).",
+    )
+    evidence: str = Field(
+        default="",
+        examples=["«Mwen se soudè»"],
+        description="The profile's own words the occupation was read from (personal text).",
+    )
+    details: str = Field(
+        default="",
+        examples=["perfil: ESCO soldador (7aedaa07-…), ISCO 7212; vacante: ISCO 7212"],
+        description="The codes behind the reason: ESCO occupations and ISCO-08 groups.",
     )
     title: str | None = None
     employer: str | None = None

@@ -55,7 +55,7 @@ def taxonomy_of_kind(kind: str, encoder: Encoder, directory: str | Path) -> Taxo
 
 
 @cache
-def service_taxonomy(kind: str = "lexical") -> TaxonomyNormaliser:
+def service_taxonomy(kind: str = "full") -> TaxonomyNormaliser:
     """The service's normaliser, read once per process."""
     return taxonomy_of_kind(kind, encoder(), cache_dir())
 

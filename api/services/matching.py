@@ -138,9 +138,11 @@ class MatchingService:
             raise Conflict("No vacancies stored yet.")
         return fitted
 
-    def ranked_for_person(self, session: Session, person_id: str, k: int) -> Ranked:
-        """The ``k`` best vacancies for a person: from this process's memory, else from
-        the table the workers share, else ranked now and kept in both."""
+    def ranked_for_person(
+        self, session: Session, person_id: str, k: int, lang: str = "es"
+    ) -> Ranked:
+        """The ``k`` best vacancies for a person, reasons in ``lang``: from this process's
+        memory, else from the table the workers share, else ranked now and kept in both."""
         # The key first, in one query; the person's data only when not kept.
         found = session.execute(
             select(
@@ -156,7 +158,7 @@ class MatchingService:
             raise NotFound(f"No person {person_id!r}.")
         record_id, content_hash, correction, data = found
         fitted = self.fitted_matcher(session, data)
-        key = f"{fitted.version}:{record_id}:{content_hash}:{correction}:{k}"
+        key = f"{fitted.version}:{record_id}:{content_hash}:{correction}:{k}:{lang}"
         ranked = self.cache.get(key)
         if ranked is not None:
             return ranked
@@ -165,9 +167,9 @@ class MatchingService:
             ranked = Ranked(stored.named, stored.anonymous)
         else:
             record = session.get(Record, record_id)
-            person = _corrected(session, frame_from_json("people", [record.data]))
+            person = with_corrections(session, frame_from_json("people", [record.data]))
             person["skills_text"] = person["skills_text"].fillna("")
-            table = fitted.matcher.rank_vacancies(person, top_k=k)
+            table = fitted.matcher.rank_vacancies(person, top_k=k, lang=lang)
             table["full_name"] = record.data.get("full_name")
             matches = _rows(table, fitted.vacancies, lambda row: row)
             unnamed = [match.model_copy(update={"full_name": None}) for match in matches]
@@ -176,27 +178,30 @@ class MatchingService:
         self.cache.put(key, ranked)
         return ranked
 
-    def person_matches_json(self, session: Session, user: User, person_id: str, k: int) -> bytes:
+    def person_matches_json(
+        self, session: Session, user: User, person_id: str, k: int, lang: str = "es"
+    ) -> bytes:
         """The ranked vacancies as JSON, written once with the ranking for users who may
         see the whole of them; as privacy.match_filter shows them for the others."""
-        ranked = self.ranked_for_person(session, person_id, k)
+        ranked = self.ranked_for_person(session, person_id, k, lang)
         if may_see_name(session, user, person_id):
             return ranked.named
         visible = match_filter(session, user)
         return _MATCH_LIST.dump_json([visible(m) for m in ranked.matches(named=False)])
 
     def matches_for_person(
-        self, session: Session, user: User, person_id: str, k: int = 10
+        self, session: Session, user: User, person_id: str, k: int = 10, lang: str = "es"
     ) -> list[MatchOut]:
-        """The ranked vacancies as this user may see them (privacy.match_filter)."""
-        ranked = self.ranked_for_person(session, person_id, k)
+        """The ranked vacancies as this user may see them (privacy.match_filter), reasons
+        in ``lang``."""
+        ranked = self.ranked_for_person(session, person_id, k, lang)
         visible = match_filter(session, user)
         return [visible(m) for m in ranked.matches(may_see_name(session, user, person_id))]
 
     def candidates_for_vacancy(
-        self, session: Session, user: User, vacancy_id: str, k: int = 10
+        self, session: Session, user: User, vacancy_id: str, k: int = 10, lang: str = "es"
     ) -> list[MatchOut]:
-        """The ``k`` working-age people best suited to a vacancy, with reasons."""
+        """The ``k`` working-age people best suited to a vacancy, with reasons in ``lang``."""
         fitted = self.fitted_matcher(session)
         if vacancy_id not in fitted.vacancies.index:
             closed = current_frame(session, "vacancies")
@@ -209,9 +214,9 @@ class MatchingService:
         people = people[working_members(people)]
         if people.empty:
             return []
-        people = _corrected(session, people)
+        people = with_corrections(session, people)
         people["skills_text"] = people["skills_text"].fillna("")
-        table = fitted.matcher.rank_people(people, top_k=k, vacancy_ids=[vacancy_id])
+        table = fitted.matcher.rank_people(people, top_k=k, vacancy_ids=[vacancy_id], lang=lang)
         names = people.set_index("person_id")["full_name"] if "full_name" in people else None
         table["full_name"] = table["person_id"].map(names) if names is not None else None
         visible = match_filter(session, user)
@@ -247,18 +252,6 @@ class Refitter:
             self.stop.wait(self.every)
 
 
-def _corrected(session: Session, people: pd.DataFrame) -> pd.DataFrame:
-    """People with the occupation staff confirmed: its ISCO-08 unit group (as every
-    matcher reads it, :func:`with_corrections`) and the ESCO occupation staff named."""
-    people = with_corrections(session, people)
-    ids = people["person_id"].astype(str)
-    query = select(OccupationCorrection.person_id, OccupationCorrection.esco_id)
-    if len(ids) <= 500:
-        query = query.where(OccupationCorrection.person_id.in_(ids.tolist()))
-    named = dict(session.execute(query.order_by(OccupationCorrection.id)).all())
-    return people.assign(occupation_esco=ids.map(named))
-
-
 def _split(value, separator: str) -> list[str]:
     if isinstance(value, list | tuple):
         return list(value)
@@ -276,9 +269,9 @@ def _rows(
         vacancy = clean(vacancies.loc[row["vacancy_id"]].to_dict()) if known else {}
         person = visible({"person_id": row["person_id"], "full_name": row.get("full_name")})
         fields: dict[str, Any] = {k: v for k, v in row.items() if k in MatchOut.model_fields}
-        # The matcher joins blockers with "; " and gaps with ", " for its CSV output.
+        # The matcher joins blockers and gaps with "; " for its CSV output.
         fields["blockers"] = _split(row.get("blockers"), "; ")
-        fields["gaps"] = _split(row.get("gaps"), ", ")
+        fields["gaps"] = _split(row.get("gaps"), "; ")
         out.append(
             MatchOut(
                 **fields

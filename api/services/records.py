@@ -24,7 +24,7 @@ from .errors import NotFound
 from .ledger import position_cells
 from .matchers import checked_occupation
 from .privacy import personal_filter
-from .scoring import corrections
+from .scoring import Correction, corrections
 from .store import (
     clean,
     current_frame,
@@ -36,14 +36,17 @@ from .store import (
 )
 
 
-def _person(row: dict[str, Any], version: int, corrected: str | None) -> PersonOut:
+def _person(row: dict[str, Any], version: int, corrected: Correction | None) -> PersonOut:
     fixed = ("version", "erased", "corrected_isco")
     fields = {k: v for k, v in row.items() if k in PersonOut.model_fields and k not in fixed}
     for column in ("languages", "health_needs", "documents"):
         if isinstance(fields.get(column), list):
             fields[column] = tuple(fields[column])
     return PersonOut.model_construct(
-        **fields, version=version, erased=bool(row.get("erased")), corrected_isco=corrected
+        **fields,
+        version=version,
+        erased=bool(row.get("erased")),
+        corrected_isco=corrected and corrected.isco,
     )
 
 
@@ -103,7 +106,8 @@ def correct_occupation(
         )
     )
     audit(session, user, "occupation_correct", "person", person_id, isco=isco, esco_id=esco_id)
-    return _person(personal_filter(session, user)(record.data), record.version, isco)
+    visible = personal_filter(session, user)(record.data)
+    return _person(visible, record.version, Correction(isco, esco_id))
 
 
 def erase(session: Session, user: User, person_id: str, cache_dir: str | None = None) -> ErasureOut:

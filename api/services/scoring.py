@@ -7,6 +7,8 @@ days) and the matcher uses the model's learned weights; before any model is trai
 it is the matcher's hybrid score. The plan record says which in ``score_source``.
 """
 
+from typing import NamedTuple
+
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,22 +24,38 @@ from .outcomes import active_model
 CANDIDATES_PER_MEMBER = 15
 
 
-def corrections(session: Session, person_ids: list[str] | None = None) -> dict[str, str]:
-    """The latest occupation (ISCO-08 unit group) staff confirmed for each person (of
-    ``person_ids``, when given)."""
-    query = select(OccupationCorrection.person_id, OccupationCorrection.isco)
+class Correction(NamedTuple):
+    """The occupation staff confirmed for a person: an ISCO-08 unit group, and the ESCO
+    occupation when staff named one (then the matcher uses that occupation itself)."""
+
+    isco: str
+    esco_id: str | None
+
+
+def corrections(session: Session, person_ids: list[str] | None = None) -> dict[str, Correction]:
+    """The latest occupation staff confirmed for each person (of ``person_ids``, when
+    given)."""
+    query = select(
+        OccupationCorrection.person_id, OccupationCorrection.isco, OccupationCorrection.esco_id
+    )
     if person_ids is not None:
         query = query.where(OccupationCorrection.person_id.in_(person_ids))
     return {
-        person: isco for person, isco in session.execute(query.order_by(OccupationCorrection.id))
+        person: Correction(isco, esco_id)
+        for person, isco, esco_id in session.execute(query.order_by(OccupationCorrection.id))
     }
 
 
 def with_corrections(session: Session, people: pd.DataFrame) -> pd.DataFrame:
-    """People with the occupation staff corrected, which the matcher puts first."""
+    """People with the occupation staff corrected, which every matcher puts first: the
+    ESCO occupation staff named (``occupation_esco``), else the first of its ISCO-08 unit
+    group (``occupation_isco``). The one place that says what a correction means."""
     ids = people["person_id"].astype(str)
     found = corrections(session, ids.tolist() if len(ids) <= 500 else None)
-    return people.assign(occupation_isco=ids.map(found))
+    return people.assign(
+        occupation_isco=ids.map({person: c.isco for person, c in found.items()}),
+        occupation_esco=ids.map({person: c.esco_id for person, c in found.items()}),
+    )
 
 
 def success_scores(

@@ -8,7 +8,7 @@ from arraigo.data import fold
 
 from ..deps import MatchingDep, SessionDep
 from ..services import records
-from .render import Workers, attempt, page_router, render
+from .render import Workers, attempt, language, page_router, render
 
 router = page_router()
 
@@ -30,17 +30,18 @@ def candidates_page(
         found = [
             p for p in people if needle in fold(p.person_id) or needle in fold(p.full_name or "")
         ][:25]
+    lang = language(request)  # reasons in the reader's language
     person, person_matches, vacancy_matches, error = None, None, None, None
     if person_id:
         person, error = attempt(session, lambda: records.get_person(session, user, person_id))
         if person is not None:
             person_matches, error = attempt(
-                session, lambda: matching.matches_for_person(session, user, person_id, k=10)
+                session, lambda: matching.matches_for_person(session, user, person_id, 10, lang)
             )
     vacancies = records.list_vacancies(session, limit=1000).items
     if vacancy_id:
         vacancy_matches, error = attempt(
-            session, lambda: matching.candidates_for_vacancy(session, user, vacancy_id, k=10)
+            session, lambda: matching.candidates_for_vacancy(session, user, vacancy_id, 10, lang)
         )
     return render(
         request,

@@ -107,7 +107,7 @@ def test_demo_runs_offline_end_to_end_and_beats_first_come_first_served(tmp_path
     assert plan["baselines"]["arraigo"] >= plan["baselines"]["first_come_first_served"]
     assert plan["score_source"].startswith("outcome model")
     matches = (out / "matches.csv").read_text(encoding="utf-8").splitlines()
-    assert matches[0] == "person_id,rank,vacancy_id,score,reason"
+    assert matches[0] == "person_id,rank,vacancy_id,score,reason,details"
     report = (out / "report.html").read_text(encoding="utf-8")
     # The base map travels inside the report: plotly needs no internet to draw it.
     assert 'window.PlotlyGeoAssets = {topojson: {"north-america_110m": {"type":"Topology"' in report

@@ -383,7 +383,8 @@ def test_officer_finds_vacancies_with_reasons_for_a_person(browser, server):
     table.wait_for(timeout=120_000)
     assert table.locator("tbody tr").count() >= 1
     first = table.locator("tbody tr").first.locator("td").all_inner_texts()
-    assert "ISCO" in first[4] or "ESCO" in first[4] or len(first[4]) > 10, first
+    why = first[3]  # #, vacancy, city, why, eligibility
+    assert why.startswith("Afinidad ") and "ESCO" in why, first  # the sentence, then its codes
     shot(page, "09-candidates-person")
     vacancy = table.locator("tbody tr a").first
     vacancy.click()

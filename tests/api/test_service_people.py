@@ -102,7 +102,7 @@ def test_a_corrected_occupation_is_kept_and_used_by_later_matching(loaded):
     welder_before = next(m for m in before if m["vacancy_id"] == "V1")
     welder_after = next(m for m in after if m["vacancy_id"] == "V1")
     assert welder_after["taxonomy"] > welder_before["taxonomy"]
-    assert "corregido por el personal" in welder_after["reason"]
+    assert "(corregido por el personal)" in welder_after["reason"]
 
 
 WELDER = "http://data.europa.eu/esco/occupation/7aedaa07-3884-4c5b-88f9-80997b2aa54b"
@@ -115,7 +115,8 @@ def test_a_correction_to_an_esco_occupation_uses_that_occupation_not_its_groups_
     assert corrected.json()["corrected_isco"] == "7212"  # the occupation's own group
     matches = loaded.get("/api/v1/people/P9/matches", params={"k": 4}).json()
     welder = next(m for m in matches if m["vacancy_id"] == "V1")
-    assert "corregido por el personal» -> ESCO soldador, ISCO 7212" in welder["reason"]
+    assert "el oficio de soldador (corregido por el personal)" in welder["reason"]
+    assert welder["details"].startswith("perfil: ESCO soldador (7aedaa07")
 
 
 @pytest.mark.parametrize(
@@ -142,7 +143,7 @@ def test_matches_follow_changes_to_the_person_and_to_the_vacancies(loaded, tmp_p
     first = loaded.get("/api/v1/people/P1/matches", params=asked).json()
     assert first[0]["vacancy_id"] == "V2"  # the seamstress and the sewing job
     assert {m["full_name"] for m in first} == {"Yeni Mejía"}
-    assert any("«Costurera»" in m["reason"] for m in first)
+    assert any(m["evidence"] == "«Costurera»" for m in first)  # her words, apart
     # Erased on request: the next answer holds neither her name nor her words.
     assert loaded.delete("/api/v1/people/P1/personal-data").status_code == 200
     erased = loaded.get("/api/v1/people/P1/matches", params=asked).json()
@@ -150,7 +151,7 @@ def test_matches_follow_changes_to_the_person_and_to_the_vacancies(loaded, tmp_p
     with loaded.app.state.sessions() as session:
         kept = session.scalars(select(MatchResult).where(MatchResult.person_id == "P1")).all()
         assert [row.named for row in kept] == [row.anonymous for row in kept]
-    assert not any("Costurera" in m["reason"] for m in erased)
+    assert not any("Costurera" in m["reason"] + m["evidence"] for m in erased)
     # A posting retitled by a new import shows its new title at once.
     vacancies = tmp_path / "vacancies.csv"
     source = next(p for p in good_files if p.name == "vacancies.csv").read_text(encoding="utf-8")

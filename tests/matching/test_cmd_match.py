@@ -75,7 +75,8 @@ def test_minimal_files_give_ranked_rows_with_reasons_and_the_second_run_encodes_
     assert len(matches) == 8 and matches["rank"].tolist() == [1, 2] * 4
     best = matches[matches["rank"] == 1].set_index("person_id")["vacancy_id"]
     assert best["ht1"] == "V1" and best["es1"] == "V3"
-    assert matches["reason"].str.contains("ISCO").all()
+    assert matches["reason"].str.startswith("Afinidad ").all()
+    assert matches["details"].str.contains("ISCO").all()  # the codes, apart from the sentence
 
     second, _ = _run(app, tmp_path, cache_dir, people, vacancies, "--top-k", "2")
     assert second.exit_code == 0, second.output
@@ -113,5 +114,6 @@ def test_reasons_and_blockers_are_written_in_english_when_asked(
     assert result.exit_code == 0, result.output
     welder = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("person_id").loc["ht1"]
     assert welder["blockers"] == "needs RFC"
-    assert welder["reason"].startswith("you: «") and "vacancy: Soldador MIG/TIG" in welder["reason"]
-    assert "ESCO welder" in welder["reason"]
+    assert " affinity (" in welder["reason"] and "Not yet eligible: needs RFC." in welder["reason"]
+    assert "the trade of welder, the one the vacancy asks for" in welder["reason"]
+    assert welder["details"].startswith("profile: ESCO welder (")

@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
@@ -72,13 +73,16 @@ def test_table_has_the_documented_columns_ranks_and_score_breakdown(ranked):
     assert ranked[list(SIGNALS)].apply(lambda c: c.between(0, 1)).all().all()
 
 
-def test_creole_welder_reason_names_esco_and_isco_and_the_missing_rfc(ranked):
+def test_creole_welder_reason_says_the_trade_in_words_and_the_missing_rfc(ranked):
     row = ranked[(ranked["person_id"] == "ht1") & (ranked["vacancy_id"] == "V1")].iloc[0]
-    assert "soudè" in row["reason"]
-    assert "ESCO soldador, ISCO 7212" in row["reason"]
-    assert "vacante: Soldador MIG/TIG, ISCO 7212" in row["reason"]
+    assert row["reason"].startswith("Afinidad ")
+    assert "el oficio de soldador, el mismo que pide la vacante" in row["reason"]
+    assert "Aún no cumple: necesita RFC." in row["reason"]
+    assert "ISCO" not in row["reason"] and "0." not in row["reason"]  # codes and raw scores apart
+    assert "soudè" in row["evidence"] and "soudè" not in row["reason"]
+    assert "ESCO soldador (7aedaa07-3884-4c5b-88f9-80997b2aa54b), ISCO 7212" in row["details"]
     assert not row["eligible"] and row["eligibility"] == 0
-    assert row["blockers"] == "necesita RFC" and "necesita RFC" in row["reason"]
+    assert row["blockers"] == "necesita RFC"
 
 
 def test_taxonomy_signal_rewards_the_same_isco_group(ranked):
@@ -87,11 +91,16 @@ def test_taxonomy_signal_rewards_the_same_isco_group(ranked):
     assert (welder.drop(index="V1")["taxonomy"] < welder.loc["V1", "taxonomy"] / 2).all()
 
 
-def test_skill_gaps_list_what_the_posting_asks_and_the_profile_lacks(ranked):
-    welder = ranked[(ranked["person_id"] == "ht1") & (ranked["vacancy_id"] == "V1")].iloc[0]
-    gaps = welder["gaps"].split(", ")
-    assert gaps and "soldador" not in gaps
-    assert set(gaps) <= {"estructuras", "metálicas", "lectura", "planos", "soldadura", "tig", "mig"}
+def test_gaps_are_esco_skills_the_posting_asks_for_that_the_profile_does_not_show(matcher):
+    # V1 asks "Soldadura MIG y TIG en estructuras metálicas": ESCO's "soldar metales".
+    assert [label for _, label in matcher.reasons_.asked(np.array([0]))[0]] == ["soldar metales"]
+    people = pd.DataFrame(
+        {"person_id": ["cook", "welder"], "skills_text": ["Cocinero", "Soldador de estructuras"]}
+    )
+    pairs = matcher.rank_vacancies(people, top_k=4).set_index(["person_id", "vacancy_id"])
+    assert pairs.loc[("cook", "V1"), "gaps"] == "soldar metales"
+    assert "Le falta mostrar: soldar metales." in pairs.loc[("cook", "V1"), "reason"]
+    assert pairs.loc[("welder", "V1"), "gaps"] == ""
 
 
 def test_blocked_pair_sinks_but_stays_visible(matcher):
@@ -156,7 +165,7 @@ def test_person_without_skills_text_still_gets_ranked_and_says_so(matcher):
     people = pd.DataFrame({"person_id": ["blank"], "skills_text": [""]})
     ranked = matcher.rank_vacancies(people, top_k=2)
     assert len(ranked) == 2
-    assert ranked["reason"].str.startswith("usted: perfil sin oficio reconocido").all()
+    assert ranked["reason"].str.contains("el perfil no nombra un oficio reconocido").all()
     assert (ranked["taxonomy"] == 0).all()
 
 
@@ -206,8 +215,8 @@ def test_an_occupation_corrected_by_staff_counts_and_is_named_in_the_reason(matc
     assert after["taxonomy"] >= 0.8  # the same ISCO unit group as the posting
     assert after["taxonomy"] > before["taxonomy"]
     assert after["rank"] == 1
-    assert "corregido por el personal" in after["reason"]
-    assert "ISCO 7212" in after["reason"]
+    assert "(corregido por el personal)" in after["reason"]
+    assert "ISCO 7212" in after["details"]
 
 
 def test_an_esco_occupation_named_by_staff_is_used_itself_not_the_first_of_its_group(matcher):
@@ -221,8 +230,8 @@ def test_an_esco_occupation_named_by_staff_is_used_itself_not_the_first_of_its_g
         }
     )
     ranked = matcher.rank_vacancies(people, top_k=1).set_index("person_id")
-    assert "-> ESCO soldador, ISCO 7212" in ranked.loc["by-occupation", "reason"]
-    assert "-> ESCO soldador, ISCO" not in ranked.loc["by-group", "reason"]
+    assert "el oficio de soldador (corregido" in ranked.loc["by-occupation", "reason"]
+    assert "el oficio de soldador (corregido" not in ranked.loc["by-group", "reason"]
     assert ranked.loc["by-occupation", "taxonomy"] >= ranked.loc["by-group", "taxonomy"]
 
 
