@@ -3,6 +3,8 @@ services that shape their answers."""
 
 from .plans import (
     ApprovalOut,
+    AssignManyIn,
+    AssignManyOut,
     DecisionIn,
     DecisionOut,
     EventIn,
@@ -44,6 +46,8 @@ from .results import (
 
 __all__ = [
     "ApprovalOut",
+    "AssignManyIn",
+    "AssignManyOut",
     "AuditOut",
     "CapacityRow",
     "DecisionIn",
