@@ -4,7 +4,7 @@ veto, move a family), re-optimise around those decisions, and approve it."""
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..db import PlanDecision, PlanJob, User, now
@@ -97,11 +97,17 @@ def start_plan(session: Session, runner: PlanRunner, user: User, request: PlanRe
     return plan_out(_start(session, runner, user, params, None))
 
 
-def list_plans(session: Session, limit: int = 100) -> list[PlanOut]:
-    """The newest plans, without their results."""
-    jobs = session.scalars(select(PlanJob).order_by(PlanJob.id.desc()).limit(limit))
+def list_plans(session: Session, limit: int = 100, offset: int = 0) -> list[PlanOut]:
+    """The newest plans, without their results, ``limit`` from ``offset`` on (how many
+    there are: :func:`count_plans`)."""
+    query = select(PlanJob).order_by(PlanJob.id.desc()).offset(offset).limit(limit)
+    jobs = session.scalars(query)
     now_state = ledger.state(session)
     return [plan_out(job, with_result=False, now_state=now_state) for job in jobs]
+
+
+def count_plans(session: Session) -> int:
+    return session.scalar(select(func.count(PlanJob.id))) or 0
 
 
 def get_plan(session: Session, plan_id: int) -> PlanOut:
