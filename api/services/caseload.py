@@ -117,7 +117,8 @@ def families_page(
     **filters: Any,
 ) -> CasePage:
     """Families with placements passing the filters (see :func:`placement_filters`),
-    in the order they were placed, ``limit`` of them from ``offset`` on."""
+    in the order they were placed, ``limit`` of them from ``offset`` on; ``q`` finds a
+    person by id or visible name, or a family by id, and shows the whole family."""
     where = placement_filters(user, **filters)
     rows = session.execute(
         select(Placement.id, Placement.family_id, Placement.person_id)
@@ -125,8 +126,9 @@ def families_page(
         .order_by(Placement.id)
     ).all()
     rows = [tuple(r) for r in rows]
-    if (q or "").strip():
-        rows = _searched(session, user, rows, q or "")
+    if (q or "").strip():  # a family whose member is found comes whole
+        found = {family for _id, family, _person in _searched(session, user, rows, q or "")}
+        rows = [row for row in rows if row[1] in found]
     order = list(dict.fromkeys(family for _id, family, _person in rows))
     shown = set(order[offset : offset + limit])
     ids = [row_id for row_id, family, _person in rows if family in shown]

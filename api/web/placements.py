@@ -32,7 +32,7 @@ def placements_page(
     user: Workers,
     city: str | None = None,
     officer: str | None = None,
-    status: PlacementStatus | None = None,
+    status: str = "",
     q: str = "",
     offset: Start = 0,
     limit: Size = FAMILIES_PER_PAGE,
@@ -40,12 +40,13 @@ def placements_page(
     saved: str | None = None,
 ):
     mine = user.role == Role.employment_officer
-    filters = {"city": city or None, "officer": officer or None, "status": status}
+    status = status if status in set(PlacementStatus) else ""  # "" (any) from the form
+    filters = {"city": city or None, "officer": officer or None, "status": status or None}
     page = caseload.families_page(session, user, offset, limit, q=q, **filters)
     officers = session.scalars(
         select(User.username).where(User.role == Role.employment_officer, User.active)
     ).all()
-    here = {"city": city, "officer": officer, "status": status and status.value, "q": q}
+    here = {"city": city, "officer": officer, "status": status, "q": q}
     window = pager("/placements", offset, limit, page.families, **here)
     return render(
         request,
