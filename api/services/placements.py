@@ -15,7 +15,7 @@ from . import ledger
 from .audit import audit
 from .caseload import check_officer, placement_filters, working_age
 from .errors import Invalid, NotFound
-from .privacy import case_scope, check_case
+from .privacy import check_case
 from .store import current_frame, current_record
 
 
@@ -111,18 +111,21 @@ def assign(session: Session, user: User, placement_id: int, patch: PlacementPatc
 
 def due(session: Session, user: User, mine: bool = False, within_days: int = 7) -> list[FollowUp]:
     """The next status to confirm for each placement, due within ``within_days`` days
-    (overdue first)."""
+    (overdue first). Each placement's last status comes from one query for all."""
     today = now().date()
-    query = select(Placement).where(case_scope(user))
-    if mine:
-        query = query.where(Placement.officer == user.username)
+    scope = placement_filters(user, mine=mine)
+    events = session.execute(
+        select(Placement, PlacementEvent.status, PlacementEvent.date)
+        .join(PlacementEvent, PlacementEvent.placement_id == Placement.id)
+        .where(*scope)
+        .order_by(Placement.id, PlacementEvent.date, PlacementEvent.id)
+    ).all()
+    last: dict[int, tuple[Placement, str, dt.date]] = {}
+    for placement, status, date in events:
+        last[placement.id] = (placement, status, date)
     out = []
-    for placement in session.scalars(query):
-        events = _events(session, placement.id)
-        if not events:
-            continue
-        last = events[-1]
-        check = next_check(last.status, last.date)
+    for placement, status, date in last.values():
+        check = next_check(status, date)
         if check is None or (check[1] - today).days > within_days:
             continue
         out.append(
@@ -131,8 +134,8 @@ def due(session: Session, user: User, mine: bool = False, within_days: int = 7) 
                 person_id=placement.person_id,
                 city=placement.city,
                 officer=placement.officer,
-                last_status=last.status,
-                last_date=last.date,
+                last_status=status,
+                last_date=date,
                 due=check[0],
                 due_date=check[1],
                 overdue_days=max(0, (today - check[1]).days),

@@ -15,7 +15,7 @@ __all__ = ["browser", "service"]
 
 @pytest.fixture(scope="module")
 def server(service) -> str:
-    store(service, MANY)
+    store(service, MANY, vacancies=False)
     return service.state.url
 
 

@@ -52,12 +52,13 @@ def person(person_id: str, family_id: str, age: int, name: str) -> dict:
     }
 
 
-def store(app, families: int):
+def store(app, families: int, vacancies: bool = True):
     """``families`` families of people stored through the service, every family placed
-    (in Saltillo or Monterrey alternately) without solving a plan."""
+    (in Saltillo or Monterrey alternately) without solving a plan; and two vacancies
+    (none when a running service would fit its matcher on them and read every person)."""
     people = people_frame(families)
     families = pd.DataFrame({"family_id": people["family_id"].unique(), "origin": "Tapachula"})
-    vacancies = pd.DataFrame(
+    postings = pd.DataFrame(
         [
             {
                 "vacancy_id": "V1",
@@ -78,7 +79,8 @@ def store(app, families: int):
     with app.state.sessions() as session:
         upsert(session, "people", people, None)
         upsert(session, "families", families, None)
-        upsert(session, "vacancies", vacancies, None)
+        if vacancies:
+            upsert(session, "vacancies", postings, None)
         session.add_all(
             Placement(
                 family_id=row.family_id,
