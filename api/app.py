@@ -10,8 +10,10 @@ from importlib.metadata import version
 
 from anyio import to_thread
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
+from starlette.exceptions import HTTPException
 
 from . import routes, web
 from .db import make_engine, session_factory, upgrade
@@ -23,6 +25,7 @@ from .services.matching import MatchingService, Refitter
 from .services.pending import PendingUploads, default_directory
 from .services.signin import SignInGuard
 from .settings import Settings, get_settings
+from .web.errors import http_error, invalid_request
 
 DESCRIPTION = """
 Relocation planning and job matching for the COMAR–UNHCR local integration programme.
@@ -104,7 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.pending_uploads = PendingUploads(
         settings.pending_dir or default_directory(settings.database_url)
     )
-    app.state.sign_in_guard = SignInGuard()
+    app.state.sign_in_guard = SignInGuard(app.state.sessions)
     app.include_router(routes.router)
     app.include_router(web.router)
     app.add_middleware(BoundedBodies)
@@ -112,4 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecureEdge, public_origin=settings.public_origin)
     app.add_exception_handler(ServiceError, refused)
     app.add_exception_handler(DataError, unstorable_value)
+    # Browsers get unknown addresses and bad values as a page in their language.
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, invalid_request)
     return app

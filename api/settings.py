@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # Where checked uploads wait for confirmation, shared by the workers (default: a
     # folder of the machine's temporary space, one per database).
     pending_dir: str | None = None
+    # Weeks a destinations import declares capacity for, when its rows carry no
+    # declared_until: weekly plans reserve capacity for the arrivals expected until then.
+    capacity_period_weeks: float = Field(default=4.0, gt=0, le=52)
     # ESCO normaliser: "lexical" fits in seconds; "full" also embeds every label (more
     # accurate, minutes of encoding the first time). See api/_scoring.py.
     taxonomy: Literal["lexical", "full"] = "lexical"

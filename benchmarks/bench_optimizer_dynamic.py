@@ -34,6 +34,7 @@ from arraigo.optimizer import (
 )
 
 WEEKS, PER_WEEK, HISTORY, WEEKS_PER_MONTH = 12, 100, 400, 4
+FUTURES = 5
 
 
 def season(seed: int, tightness: float):
@@ -66,13 +67,14 @@ def main() -> None:
         )  # fmt: skip
         rows.append([f"{tightness:.0%}", "hindsight optimum", f"{best:.1f}", "100%",
                      f"{bound:.1f}", f"{time.perf_counter() - start:.0f}"])  # fmt: skip
-        for method in ("greedy", "myopic", "dynamic"):
+        for method, futures in (("greedy", 1), ("myopic", 1), ("dynamic", 1), ("dynamic", FUTURES)):
             start = time.perf_counter()
             result = simulate_season(
                 pool, weeks, history, method, weeks_per_month=WEEKS_PER_MONTH,
-                options=options, params=params, seed=seed,
+                options=options, params=params, seed=seed, futures=futures,
             )  # fmt: skip
-            rows.append([f"{tightness:.0%}", method, f"{result.total:.1f}",
+            name = f"{method}, {futures} sampled futures" if futures > 1 else method
+            rows.append([f"{tightness:.0%}", name, f"{result.total:.1f}",
                          f"{result.total / best:.1%}", "",
                          f"{time.perf_counter() - start:.0f}"])  # fmt: skip
         print(markdown_table(HEADER, rows), flush=True)
@@ -83,7 +85,8 @@ def main() -> None:
         f"{WEEKS_PER_MONTH} weeks; expected jobs realised. Greedy: first come, first "
         "served. Myopic: the optimal plan of each week alone. Dynamic: each week's plan "
         f"with capacity priced by LP duals over the week plus {HISTORY}-family history "
-        "samples for the rest of the month. Hindsight: each month planned knowing all "
+        f"samples for the rest of the month (with {FUTURES} sampled futures: the mean of "
+        "their duals). Hindsight: each month planned knowing all "
         "its arrivals (the bound column is its proven upper bound).",
         markdown_table(HEADER, rows),
         f"Machine: {machine()} Load average when the run started: {LOAD:.1f} "

@@ -42,6 +42,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{person} is already relocated to {city}: changing {columns} needs an explicit "
         "confirmation (it is logged); if the id was reused for someone else, use a new id.",
     ),
+    "erased_person_named": (
+        "Los datos personales de {person} se borraron a su pedido, y este archivo trae su "
+        "{columns}: confirme la importación para guardar el resto de la fila sin ellos "
+        "(queda en la bitácora); la persona sigue borrada.",
+        "{person}'s personal data was erased on request, and this file carries their "
+        "{columns}: confirm the import to store the rest of the row without them (it is "
+        "logged); the person stays erased.",
+    ),
     "table_required": (
         "Falta la tabla {kind}; se necesita para planear.",
         "The {kind} table is missing; planning needs it.",

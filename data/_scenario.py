@@ -59,6 +59,8 @@ def _destinations(rng: np.random.Generator, use: pd.DataFrame, tightness: float)
     weight = cities["population_k"].to_numpy() ** 0.7
     weight = weight / weight.sum()
     frame = cities[["city", "state", "lat", "lon"]].copy()
+    # Until when the numbers hold is the programme's to say when it imports them.
+    frame["declared_until"] = None
     for resource in STANDARD_RESOURCES:
         demand = use[resource].sum()
         noise = rng.uniform(0.7, 1.3, len(cities))

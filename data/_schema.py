@@ -104,6 +104,7 @@ class DestinationRow(_Row):
     state: Text
     lat: Latitude
     lon: Longitude
+    declared_until: OptionalDate = None
 
 
 class VacancyRow(_Row):

@@ -6,6 +6,8 @@ probabilities are what the optimizer maximises. Nationality, sex, age and health
 never features: they may only be used to report the model's error per group.
 """
 
+import inspect
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,10 +80,20 @@ class OutcomeModel(ClassifierMixin, BaseEstimator):
             raise ValueError(f"protected attributes are never features: {sorted(forbidden)}")
         return X.loc[:, list(OUTCOME_FEATURES)].astype(float)
 
-    def fit(self, X: pd.DataFrame, y) -> "OutcomeModel":
+    def fit(self, X: pd.DataFrame, y, sample_weight=None) -> "OutcomeModel":
+        """Fit on ``X`` and outcomes ``y``; ``sample_weight`` (optional, one per row)
+        weighs the pairs, e.g. :func:`reweighing_weights` to balance groups."""
         base = self.estimator or make_pipeline(StandardScaler(), LogisticRegression(C=1.0))
         self.model_ = CalibratedClassifierCV(clone(base), method=self.method, cv=self.cv)
-        self.model_.fit(self._features(X), np.asarray(y).astype(int))
+        with warnings.catch_warnings():
+            # Routed to the pipeline's steps below, which the calibration cannot see.
+            warnings.filterwarnings("ignore", message="Since Pipeline does not appear")
+            self.model_.fit(
+                self._features(X),
+                np.asarray(y).astype(int),
+                sample_weight=sample_weight,
+                **_weight_params(base, sample_weight),
+            )
         self.classes_ = self.model_.classes_
         return self
 
@@ -104,6 +116,19 @@ class OutcomeModel(ClassifierMixin, BaseEstimator):
         weights = {s: max(float(coefficients[s]), 0.0) for s in DEFAULT_WEIGHTS}
         total = sum(weights.values())
         return {s: w / total for s, w in weights.items()} if total > 0 else dict(DEFAULT_WEIGHTS)
+
+
+def _weight_params(estimator, sample_weight) -> dict[str, object]:
+    """``sample_weight`` routed to every step of a pipeline that takes it (the
+    calibration's own ``sample_weight`` reaches only the calibrator for a pipeline)."""
+    steps = getattr(estimator, "steps", None)
+    if sample_weight is None or steps is None:
+        return {}
+    return {
+        f"{name}__sample_weight": sample_weight
+        for name, step in steps
+        if "sample_weight" in inspect.signature(step.fit).parameters
+    }
 
 
 @dataclass(frozen=True)
@@ -138,8 +163,24 @@ def outcome_report(
             "n": counts[counts > 0][: len(predicted)],
         }
     )
+    per_group = per_group_error(p, y, groups)
+    return OutcomeReport(
+        n=len(y),
+        base_rate=float(y.mean()),
+        brier=float(brier_score_loss(y, p)),
+        log_loss=float(log_loss(y, p, labels=[0, 1])),
+        roc_auc=float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else float("nan"),
+        calibration=calibration,
+        per_group=per_group,
+    )
+
+
+def per_group_error(p, y, groups: pd.DataFrame) -> pd.DataFrame:
+    """Per group of each ``groups`` column: n, mean predicted, observed rate and Brier
+    score of predictions ``p`` against outcomes ``y`` (same rows as ``groups``)."""
+    p, y = np.asarray(p, float), np.asarray(y).astype(int)
     frame = groups.reset_index(drop=True).assign(_y=y, _p=p, _se=(p - y) ** 2)
-    per_group = pd.concat(
+    return pd.concat(
         [
             frame.groupby(attribute)
             .agg(
@@ -155,12 +196,3 @@ def outcome_report(
         ],
         ignore_index=True,
     )[["attribute", "group", "n", "mean_predicted", "observed", "brier"]]
-    return OutcomeReport(
-        n=len(y),
-        base_rate=float(y.mean()),
-        brier=float(brier_score_loss(y, p)),
-        log_loss=float(log_loss(y, p, labels=[0, 1])),
-        roc_auc=float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else float("nan"),
-        calibration=calibration,
-        per_group=per_group,
-    )

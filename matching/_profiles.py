@@ -61,25 +61,16 @@ def read_profiles(
     creole = bridge.is_creole(raw, pd.Series(speaks(languages, HAITIAN_CREOLE)))
     texts = bridge.bridge(raw, creole)
     vectors = encoder.encode(texts.tolist())
-    # Clauses are cut from the raw text, then bridged one by one, so a Creole trade
-    # word and its glosses stay in the clause that names it.
-    clauses = raw.map(lambda t: segments(t, max_slots)).explode().dropna()
-    owners, written = clauses.index, clauses.to_numpy()  # as the person wrote them
-    clauses = bridge.bridge(
-        clauses.reset_index(drop=True), creole.loc[owners].reset_index(drop=True)
-    ).set_axis(owners)
+    clauses = profile_clauses(raw, creole, bridge, glossary, max_slots)
 
-    # Each clause of a profile names at most one occupation; keep the best per slot.
-    cores = glossary.annotate(clauses.map(clause_core))
-    esco, confidence = best_occupation(cores.tolist())
-    found = pd.DataFrame(
-        {
-            "person": clauses.index.to_numpy(),
-            "esco": esco,
-            "confidence": confidence,
-            "segment": written,
-        }
-    ).sort_values(["person", "confidence"], ascending=[True, False])
+    # Each clause of a profile names at most one occupation; the slots are ordered by
+    # the evidence for it (see ``clause_support``), the first is the profile's occupation.
+    esco, confidence = best_occupation(clauses["core"].tolist())
+    found = clauses.assign(esco=esco, confidence=confidence)
+    found["support"] = clause_support(
+        found["person"], pd.Series(taxonomy_isco[esco]), found["confidence"]
+    ).to_numpy()
+    found = found.sort_values(["person", "support"], ascending=[True, False], kind="stable")
     found["slot"] = found.groupby("person").cumcount()
     n = len(texts)
     slots = max(1, int(found["slot"].max()) + 1 if len(found) else 1)
@@ -104,6 +95,64 @@ def read_profiles(
         occ_segment=grid["segment"],
         lexical=lexical.transform(fold_all(texts)).tocsr(),
         facts=people_facts(people),
+    )
+
+
+# How much a clause's occupation gains from being named first (people and caseworkers
+# write the trade first, then its tasks; official titles put qualifiers after it) and
+# from each other clause of the profile whose occupation shares its ISCO-08 minor group
+# (three digits). Chosen on the skill phrases of data/reference/trades.csv, never on
+# the held-out profiles of benchmarks/profiles/ (see benchmarks/RESULTS.md).
+FIRST_CLAUSE_BONUS = 0.05
+AGREEMENT_BONUS = 0.05
+
+
+def clause_support(person: pd.Series, isco: pd.Series, confidence: pd.Series) -> pd.Series:
+    """Evidence for each clause's occupation: its confidence, plus a bonus for the first
+    clause of a profile and for each other clause agreeing on the ISCO minor group.
+
+    Clauses come in profile order; ``isco`` is each clause's unit group (int, -1 none).
+    """
+    person = person.reset_index(drop=True)
+    minor = pd.Series(np.where(isco.to_numpy() >= 0, isco.to_numpy() // 10, -1))
+    first = person.groupby(person).cumcount() == 0
+    agreeing = minor.groupby([person, minor]).transform("size") - 1
+    agreeing = agreeing.where(minor >= 0, 0)
+    return (
+        confidence.reset_index(drop=True) + FIRST_CLAUSE_BONUS * first + AGREEMENT_BONUS * agreeing
+    )
+
+
+def profile_clauses(
+    raw: pd.Series,
+    creole: pd.Series,
+    bridge: CreoleBridge,
+    glossary: Glossary,
+    max_slots: int = 4,
+    filler_first: bool = True,
+) -> pd.DataFrame:
+    """The clauses of each profile that may name an occupation: columns ``person``
+    (position in ``raw``), ``segment`` (as written) and ``core`` (what the taxonomy
+    reads: bridged from Creole where ``creole`` says so, filler words dropped, Mexican
+    Spanish terms glossed). ``filler_first=False`` drops filler after the bridge, as
+    the engine did before issue 15 (kept for the benchmark's before/after)."""
+    raw = raw.reset_index(drop=True)
+    # Clauses are cut from the raw text, stripped of filler, then bridged one by one,
+    # so a Creole trade word and its glosses stay in the clause that names it and a
+    # filler word ("travay") brings no gloss ("travailler trabajar") of its own.
+    clauses = raw.map(lambda t: segments(t, max_slots)).explode().dropna()
+    owners = clauses.index.to_numpy()
+    bridged = bridge.bridge(
+        (clauses.map(clause_core) if filler_first else clauses).reset_index(drop=True),
+        creole.reset_index(drop=True).loc[owners].reset_index(drop=True),
+    )
+    cores = bridged if filler_first else bridged.map(clause_core)
+    return pd.DataFrame(
+        {
+            "person": owners,
+            "segment": clauses.to_numpy(),
+            "core": glossary.annotate(cores).to_numpy(),
+        }
     )
 
 

@@ -54,6 +54,7 @@ def segments(text: str, max_segments: int = 6) -> list[str]:
 
 # Words that tell how long or where someone worked, not what they did: dropped before a
 # profile clause is normalised to an occupation (Spanish, French, Creole, English).
+# Creole "bòs" is a rank before the trade ("bòs mason", master mason), like an article.
 _FILLER = frozenset(
     (
         "yo he ha sido soy fui era trabaje trabajo trabaja trabajando como de del la el los "
@@ -61,7 +62,7 @@ _FILLER = frozenset(
         "para tambien hace casi mas anos "
         "je j ai suis etais travaille travail comme pendant ans annee annees mois dans une "
         "des du le les au aux avec mon ma experience aussi "
-        "mwen te se travay kom pandan lane ane mwa nan yon ak eksperyans tou "
+        "mwen te se travay kom pandan lane ane mwa nan yon ak eksperyans tou bos "
         "i am was have has worked work working as for years year months in at an the of "
         "with my experience also"
     ).split()

@@ -1,4 +1,5 @@
-"""Plain-Spanish explanations of a plan: per family, per city and resource, per conflict."""
+"""Plain-language explanations of a plan (Spanish, or English on request): per family, per
+city and resource, per conflict."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ._instance import NO_CITY, Instance
 from ._lp import Relaxation
 from ._options import PlanOptions
 from ._solution import Solution
+from ._words import Language, label, listing, say
 
 
 @dataclass(frozen=True)
@@ -46,26 +48,16 @@ def explain(
     solution: Solution,
     relaxation: Relaxation | None = None,
     options: PlanOptions | None = None,
+    lang: Language = "es",
 ) -> Explanation:
-    """Why each family goes where it goes, and what each city's capacity is worth."""
+    """Why each family goes where it goes, and what each city's capacity is worth, in
+    Spanish or English (``lang``)."""
     options = options or PlanOptions()
     price = relaxation.shadow_price if relaxation is not None else np.zeros_like(instance.capacity)
     used = _usage(instance, solution.family_city)
-    families = _family_reasons(instance, solution, options, price, used)
-    usage = _usage_rows(instance, used, price)
+    families = _family_reasons(instance, solution, options, price, used, lang)
+    usage = _usage_rows(instance, used, price, lang)
     return Explanation(families=families, usage=usage)
-
-
-def hired_scores(instance: Instance, solution: Solution) -> np.ndarray:
-    """(M,) success probability of each member in the vacancy the plan gives them (0 if none)."""
-    n_v = max(len(instance.vacancy_ids), 1)
-    edge_key = instance.edge_member * n_v + instance.edge_vacancy
-    order = np.argsort(edge_key)
-    hired = np.flatnonzero(solution.member_vacancy >= 0)
-    found = np.searchsorted(edge_key[order], hired * n_v + solution.member_vacancy[hired])
-    scores = np.zeros(instance.n_members)
-    scores[hired] = instance.edge_score[order[found]]
-    return scores
 
 
 def _usage(instance: Instance, family_city: np.ndarray) -> np.ndarray:
@@ -81,6 +73,7 @@ def _family_reasons(
     options: PlanOptions,
     price: np.ndarray,
     used: np.ndarray,
+    lang: Language,
 ) -> tuple[FamilyExplanation, ...]:
     value = placement_values_with_best_jobs(instance, options)
     # Capacity cost of a family in a city, at the LP's shadow prices.
@@ -88,8 +81,8 @@ def _family_reasons(
     allowed = allowed_pairs(instance, options)
     masked = np.where(allowed, value, -np.inf)
     names = instance.city_names
-    jobs_by_family = np.zeros(instance.n_families)
-    np.add.at(jobs_by_family, instance.member_family, hired_scores(instance, solution))
+    jobs_by_family = np.zeros(instance.n_families, dtype=np.int64)
+    np.add.at(jobs_by_family, instance.member_family, solution.member_vacancy >= 0)
     out = []
     for f in range(instance.n_families):
         chosen = int(solution.family_city[f])
@@ -97,93 +90,97 @@ def _family_reasons(
         if chosen != NO_CITY:
             others[chosen] = -np.inf
         runner = int(np.argmax(others)) if np.isfinite(others).any() else NO_CITY
-        reason = _reason(instance, f, chosen, runner, value[f], cost[f], used, jobs_by_family[f])
+        case = _Case(f, chosen, runner, value[f], cost[f], int(jobs_by_family[f]))
         out.append(
             FamilyExplanation(
                 family_id=str(instance.family_ids[f]),
                 city=None if chosen == NO_CITY else str(names[chosen]),
                 runner_up=None if runner == NO_CITY else str(names[runner]),
-                reason=reason,
+                reason=_reason(instance, case, used, lang),
             )
         )
     return tuple(out)
 
 
-def _reason(
-    instance: Instance,
-    f: int,
-    chosen: int,
-    runner: int,
-    value: np.ndarray,
-    cost: np.ndarray,
-    used: np.ndarray,
-    jobs: float,
-) -> str:
+@dataclass(frozen=True)
+class _Case:
+    """One family's choice: its city and the next best, what each is worth to the plan
+    (value) and what its places there cost other families (cost), and its members hired."""
+
+    family: int
+    chosen: int
+    runner: int
+    value: np.ndarray
+    cost: np.ndarray
+    hired: int
+
+
+def _reason(instance: Instance, case: _Case, used: np.ndarray, lang: Language) -> str:
     names = instance.city_names
+    f, chosen, runner = case.family, case.chosen, case.runner
     if instance.locked_city[f] != NO_CITY and chosen == instance.locked_city[f]:
-        return f"Asignación fijada por el personal en {names[chosen]}."
+        return say("locked", lang, city=names[chosen])
     if chosen == NO_CITY:
         if runner == NO_CITY:
-            return "No hay ciudad posible: todas están excluidas o fuera de sus vínculos."
-        short = _short_resources(instance, f, runner, used)
-        if short:
-            return (
-                f"No se reubica en este lote: su mejor opción, {names[runner]} "
-                f"({value[runner]:.2f} puntos), no tiene cupo de {short}."
-            )
-        return (
-            f"No se reubica en este lote: en {names[runner]} aportaría {value[runner]:.2f} "
-            f"puntos, menos que el valor de los cupos que ocuparía ({cost[runner]:.2f})."
-        )
-    parts = [f"Va a {names[chosen]}"]
-    if jobs > 0:
-        parts.append(f" con {jobs:.2f} empleos esperados")
+            return say("nowhere", lang)
+        short = _short_resources(instance, f, runner, used, lang)
+        key = "waits_full" if short else "waits_worth"
+        return say(key, lang, city=names[runner], short=short) + _preferred(instance, f, lang)
+    text = say("goes", lang, city=names[chosen])
+    if case.hired:
+        text += say("jobs", lang, n=case.hired)
+    preference = instance.preference[f]
+    if preference[chosen] > 0:
+        text += say("first_choice" if preference[chosen] >= preference.max() else "a_choice", lang)
     if instance.tie_city[f] == chosen:
-        parts.append(", donde tiene vínculos")
+        text += say("ties", lang)
     if runner == NO_CITY:
-        return "".join(parts) + "; es su única ciudad posible."
-    if value[runner] > value[chosen] + 1e-9:
-        short = _short_resources(instance, f, runner, used)
-        why = (
-            f"no queda cupo de {short}"
-            if short
-            else f"sus cupos valen más para otras familias ({cost[runner]:.2f} frente a "
-            f"{cost[chosen]:.2f})"
-        )
-        return "".join(parts) + (
-            f". {names[runner]} daría más ({value[runner]:.2f} frente a "
-            f"{value[chosen]:.2f} puntos), pero {why}."
-        )
-    return "".join(parts) + (
-        f": rinde {value[chosen]:.2f} puntos frente a {value[runner]:.2f} en "
-        f"{names[runner]}, la siguiente opción."
+        return text + say("only", lang)
+    if case.value[runner] > case.value[chosen] + 1e-9:
+        short = _short_resources(instance, f, runner, used, lang)
+        key = "better_full" if short else "better_worth"
+        text += say(key, lang, runner=names[runner], short=short)
+    else:
+        text += say("best", lang, runner=names[runner])
+    return text + ("" if preference[chosen] > 0 else _preferred(instance, f, lang))
+
+
+def _preferred(instance: Instance, f: int, lang: Language) -> str:
+    """ " The family preferred …" when it named cities the plan does not give it."""
+    preference = instance.preference[f]
+    ranked = [int(c) for c in np.argsort(-preference, kind="stable") if preference[c] > 0]
+    if not ranked:
+        return ""
+    return say(
+        "preferred_elsewhere",
+        lang,
+        cities=listing([str(instance.city_names[c]) for c in ranked], lang),
     )
 
 
-def _short_resources(instance: Instance, f: int, c: int, used: np.ndarray) -> str:
+def _short_resources(instance: Instance, f: int, c: int, used: np.ndarray, lang: Language) -> str:
     """Resources of city ``c`` that cannot take family ``f`` on top of the plan."""
     left = instance.capacity[c] - used[c]
     short = np.flatnonzero(instance.use[f] > left)
-    return ", ".join(resource_label(instance.resources[r]) for r in short)
+    return ", ".join(label(instance.resources[r], lang) for r in short)
 
 
 def _usage_rows(
-    instance: Instance, used: np.ndarray, price: np.ndarray
+    instance: Instance, used: np.ndarray, price: np.ndarray, lang: Language
 ) -> tuple[ResourceUsage, ...]:
     rows = []
     for c, city in enumerate(instance.city_names):
         for r, resource in enumerate(instance.resources):
             cap = instance.capacity[c, r]
-            label = resource_label(resource)
+            name = label(resource, lang)
             if np.isfinite(cap):
-                text = f"{city}, {label}: {used[c, r]} de {cap:.0f} usados"
+                text = say("usage", lang, city=city, label=name, used=used[c, r], cap=cap)
                 if price[c, r] > 1e-6:
-                    text += f"; un lugar más de {label} en {city} vale +{price[c, r]:.2f} puntos"
-                    text += " (empleos esperados)"
+                    text += say("usage_price", lang, city=city, label=name, price=price[c, r])
                 else:
-                    text += "; sobra cupo o no limita el plan"
+                    text += say("usage_slack", lang)
             else:
-                text = f"{city}, {label}: {used[c, r]} usados, sin límite"
+                text = say("usage_unlimited", lang, city=city, label=name, used=used[c, r])
             rows.append(
                 ResourceUsage(
                     city=str(city),

@@ -33,8 +33,11 @@ class Relaxation:
     valid for any nonnegative multipliers, so it holds even when PDLP stops early.
     ``shadow_price[c, r]`` is what one more unit of resource ``r`` in city ``c`` adds to
     the objective (0 where the resource is unlimited or not binding);
-    ``position_price[v]`` the same for one more position in vacancy ``v``. ``values`` is the
-    fractional plan, in the formulation's variable order.
+    ``position_price[v]`` the same for one more position in vacancy ``v``;
+    ``share_price[g]`` what the minimum share of group ``g`` costs per unit of its row
+    (Σ_in g x - s_g · Σ x ≥ 0), so raising the share by δ costs about
+    ``share_price[g] · δ · families relocated``. ``values`` is the fractional plan, in the
+    formulation's variable order.
     """
 
     status: str
@@ -43,6 +46,7 @@ class Relaxation:
     bound: float
     shadow_price: np.ndarray
     position_price: np.ndarray
+    share_price: np.ndarray
     values: np.ndarray
     solve_seconds: float
 
@@ -90,6 +94,7 @@ def relax(
     status = solver.status().name.lower()
     shadow = np.zeros(instance.capacity.shape)
     position_price = np.zeros(len(instance.vacancy_ids))
+    share_price = np.zeros(len(options.fairness))
     objective = bound = float("nan")
     values = np.zeros(form.n_vars)
     if solver.has_solution():
@@ -102,6 +107,9 @@ def relax(
         shadow[cities, resources] = np.maximum(duals[capacity_rows], 0.0)
         position_rows = form.rows(RowKind.POSITIONS)
         position_price[form.row_ref[position_rows, 0]] = np.maximum(duals[position_rows], 0.0)
+        # Duals of >= rows are <= 0 when maximising: the price is what the rule costs.
+        share_rows = form.rows(RowKind.FAIRNESS)
+        share_price[form.row_ref[share_rows, 0]] = np.maximum(-duals[share_rows], 0.0)
     return Relaxation(
         status=status,
         method=method,
@@ -109,6 +117,7 @@ def relax(
         bound=bound,
         shadow_price=shadow,
         position_price=position_price,
+        share_price=share_price,
         values=values,
         solve_seconds=time.perf_counter() - start,
     )

@@ -180,13 +180,17 @@ def plan_record(plan: Plan) -> dict:
     """The plan as plain data in the shape of ``plan.json``."""
     instance, solution = plan.instance, plan.solution
     reasons = {e.family_id: e.reason for e in plan.explanation.families}
+    english = explain(instance, solution, plan.relaxation, plan.options, lang="en")
+    reasons_en = {e.family_id: e.reason for e in english.families}
     if plan.conflicts:
         reasons = dict.fromkeys(reasons, "Sin plan: " + " ".join(plan.conflicts))
+        reasons_en = dict.fromkeys(reasons, "No plan: " + " ".join(plan.conflicts))
     families = [
         {
             "family_id": str(instance.family_ids[f]),
             "city": None if c == NO_CITY else str(instance.city_names[c]),
             "reason": reasons[str(instance.family_ids[f])],
+            "reason_en": reasons_en[str(instance.family_ids[f])],
         }
         for f, c in enumerate(solution.family_city.tolist())
     ]
@@ -219,7 +223,30 @@ def plan_record(plan: Plan) -> dict:
         "families": families,
         "members": members,
         "usage": usage,
+        "shares": _shares(plan),
     }
+
+
+def _shares(plan: Plan) -> list[dict]:
+    """Each minimum group share: asked, reached, and its price (see ``Relaxation``) per
+    percentage point: what one point more would cost the objective."""
+    placed = plan.solution.family_city != NO_CITY
+    relocated = int(placed.sum())
+    prices = plan.relaxation.share_price if plan.relaxation is not None else None
+    shares = []
+    for g, group in enumerate(plan.options.fairness):
+        in_group = int((placed & np.asarray(group.mask, dtype=bool)).sum())
+        price = float(prices[g]) if prices is not None else 0.0
+        shares.append(
+            {
+                "name": group.name,
+                "min_share": float(group.min_share),
+                "share": in_group / relocated if relocated else 0.0,
+                "price": round(price, 6),
+                "per_point": round(price * relocated / 100, 6),
+            }
+        )
+    return shares
 
 
 def _number(value: float) -> float | None:

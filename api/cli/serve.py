@@ -24,6 +24,15 @@ def serve(
             help="Procesos / worker processes (default: one per CPU core, at most 8).",
         ),
     ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Proxies de confianza / addresses of the reverse proxies whose "
+            "X-Forwarded-For and -Proto are believed (comma-separated; default: this "
+            "machine, or $FORWARDED_ALLOW_IPS).",
+        ),
+    ] = None,
 ) -> None:
     """Inicia el servicio web (API y páginas) / start the web service.
 
@@ -45,4 +54,13 @@ def serve(
     count = workers or min(usable_cores(), 8)
     if count > 1:  # workers stop if this supervisor dies (see app.stop_with_supervisor)
         os.environ["ARRAIGO_SUPERVISOR_PID"] = str(os.getpid())
-    uvicorn.run("arraigo.api.app:create_app", factory=True, host=host, port=port, workers=count)
+    # The client address the sign-in throttle counts, and whether the request came over
+    # HTTPS (HSTS), are the proxy's word only from these addresses.
+    uvicorn.run(
+        "arraigo.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=count,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )

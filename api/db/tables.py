@@ -7,6 +7,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -242,3 +243,18 @@ class LedgerState(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SignInFailure(Base):
+    """Failed sign-ins of one account or one client address (keyed by a digest, so
+    no typed name is kept), shared by every worker process: with N workers an
+    attacker gets no more tries than with one."""
+
+    __tablename__ = "sign_in_failures"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    # Seconds since the epoch (every worker's clock): the last failure, and when the
+    # account or address may try again.
+    last_failure: Mapped[float] = mapped_column(Float, index=True)
+    wait_until: Mapped[float] = mapped_column(Float)

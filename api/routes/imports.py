@@ -39,6 +39,14 @@ async def upload(
             "relocated (logged); without it such a change is refused."
         ),
     ] = False,
+    confirm_erased: Annotated[
+        bool,
+        Form(
+            description="Import rows that carry the name, phone or profile of people "
+            "whose personal data was erased: the rest of each row is stored, the person "
+            "stays erased (logged); without it such rows are refused."
+        ),
+    ] = False,
 ) -> JSONResponse | ImportOut:
     """Files are parsed as data (never executed or unpickled) and checked exactly as
     `arraigo validate` does, against the records already stored. Any error: nothing
@@ -53,6 +61,7 @@ async def upload(
         user,
         dry_run=dry_run,
         confirm_identity=confirm_identity_changes,
+        confirm_erased=confirm_erased,
     )
     body = ImportOut(
         ok=result.ok,

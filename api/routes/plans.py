@@ -6,8 +6,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from ..deps import Offset, RowId, RunnerDep, SessionDep, Staff
-from ..schemas import ApprovalOut, DecisionIn, DecisionOut, PlanOut, PlanRequest
-from ..services import plans
+from ..schemas import (
+    ApprovalOut,
+    ApprovalPreview,
+    DecisionIn,
+    DecisionOut,
+    PlanChanges,
+    PlanOut,
+    PlanRequest,
+)
+from ..services import plans, review
 
 router = APIRouter(prefix="/api/v1/plans", tags=["plans"])
 
@@ -57,6 +65,39 @@ def decide(plan_id: RowId, body: DecisionIn, session: SessionDep, user: Staff) -
 @router.get("/{plan_id}/decisions", response_model=list[DecisionOut], summary="Staff decisions")
 def list_decisions(plan_id: RowId, session: SessionDep, user: Staff) -> list[DecisionOut]:
     return plans.list_decisions(session, plan_id)
+
+
+@router.delete(
+    "/{plan_id}/decisions/{decision_id}",
+    response_model=DecisionOut,
+    summary="Undo a decision in force on a draft plan",
+)
+def undo_decision(
+    plan_id: RowId, decision_id: RowId, session: SessionDep, user: Staff
+) -> DecisionOut:
+    """The decision stops applying at the next re-optimisation; the audit log keeps it."""
+    return plans.undo_decision(session, user, plan_id, decision_id)
+
+
+@router.get(
+    "/{plan_id}/changes",
+    response_model=PlanChanges | None,
+    summary="What re-optimising changed against the previous draft",
+)
+def changes(plan_id: RowId, session: SessionDep, user: Staff) -> PlanChanges | None:
+    """Families whose city and members whose vacancy changed; null for a first plan."""
+    return review.changes(session, plan_id)
+
+
+@router.get(
+    "/{plan_id}/approval",
+    response_model=ApprovalPreview,
+    summary="What approving the plan will do",
+)
+def approval_preview(plan_id: RowId, session: SessionDep, user: Staff) -> ApprovalPreview:
+    """Families, people, cities, vacancies and capacity held; and why it cannot be
+    approved yet, if so."""
+    return review.approval_preview(session, plan_id)
 
 
 @router.post(

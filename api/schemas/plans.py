@@ -19,17 +19,32 @@ class PlanRequest(BaseModel):
     vulnerability_weight: float | None = Field(default=None, ge=0, le=100)
     ties: Literal["hard", "soft"] = "hard"
     dynamic: bool = Field(
-        default=False,
+        default=True,
         description="Price capacity for the families expected until the cities declare new "
         "numbers (LP duals over this batch and a sample of stored families), so this week "
-        "does not take the places later arrivals would use best. Off by default: with no "
-        "renewal in sight it holds places back week after week (see the README).",
+        "does not take the places later arrivals would use best. On by default; false plans "
+        "the week alone.",
     )
-    horizon_weeks: float = Field(
-        default=3,
+    horizon_weeks: float | None = Field(
+        default=None,
         ge=0,
         le=12,
-        description="Weeks until the cities declare new numbers: the arrivals priced for.",
+        description="Weeks of arrivals to price for. Empty: the weeks left after this one "
+        "before the cities' declared capacity ends (destinations' declared_until, or the "
+        "declaration period from the last destinations import); 0 in the last week.",
+    )
+    as_of: dt.date | None = Field(
+        default=None,
+        description="The week the plan is for (default today): arrivals are expected, and "
+        "the weeks left counted, from this day.",
+    )
+    vulnerable_min_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="At least this share of the relocated families must be vulnerable (a "
+        "member with a chronic illness, disability, pregnancy or mental-health need); the "
+        "plan's result prices the rule (`shares`).",
     )
 
 
@@ -45,7 +60,18 @@ class PlanOut(BaseModel):
     created_at: dt.datetime
     elapsed_seconds: float | None = None
     progress: dict[str, Any] = Field(
-        default={}, examples=[{"objective": 812.4, "bound": 815.0, "gap": 0.003}]
+        default={},
+        description="The solver's latest best plan, bound, gap and elapsed seconds, and its "
+        "course so far (`history`: [seconds, best plan, bound], at most 120 points).",
+        examples=[
+            {
+                "objective": 812.4,
+                "bound": 815.0,
+                "gap": 0.003,
+                "elapsed": 12.5,
+                "history": [[0.4, None, 830.2], [3.1, 790.0, 818.0], [12.5, 812.4, 815.0]],
+            }
+        ],
     )
     error: str | None = None
     parent_id: int | None = None
@@ -56,6 +82,13 @@ class PlanOut(BaseModel):
         "members, usage with shadow prices.",
     )
     approved_by: str | None = None
+    superseded_by: int | None = Field(
+        default=None,
+        description="A draft re-optimised into this later plan: review and approve that one.",
+    )
+    queue_position: int | None = Field(
+        default=None, description="While queued: 1 is the next plan to start."
+    )
 
 
 class DecisionIn(BaseModel):
@@ -64,7 +97,13 @@ class DecisionIn(BaseModel):
         description="lock: keep the family in `city`; veto: never `city`; move: put it in "
         "`city` instead."
     )
-    city: str = Field(min_length=1, max_length=120, examples=["Saltillo"])
+    city: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=120,
+        examples=["Saltillo"],
+        description="Default: the family's city in this plan (lock or veto it where it is).",
+    )
     reason: str = Field(min_length=3, max_length=2000, examples=["Tiene familiares allí."])
 
 
@@ -73,8 +112,52 @@ class DecisionOut(DecisionIn):
 
     id: int
     plan_id: int
+    city: str
     created_by: str
     created_at: dt.datetime
+
+
+class FamilyChange(BaseModel):
+    family_id: str
+    before: str | None = Field(description="City in the previous draft (None: stayed).")
+    after: str | None
+
+
+class MemberChange(BaseModel):
+    person_id: str
+    family_id: str | None
+    before: str | None = Field(description="Vacancy in the previous draft.")
+    after: str | None
+
+
+class PlanChanges(BaseModel):
+    """What re-optimising changed against the draft it started from."""
+
+    plan_id: int
+    previous_id: int
+    families: list[FamilyChange]
+    members: list[MemberChange]
+    objective_change: float | None
+    expected_success_change: float | None
+
+
+class CityShare(BaseModel):
+    city: str
+    families: int
+    people: int
+    vacancies: int = Field(description="Members who take a planned vacancy there.")
+    held: dict[str, float] = Field(description="Resource -> units approval will hold.")
+
+
+class ApprovalPreview(BaseModel):
+    """What approving a draft will do, before it is done."""
+
+    plan_id: int
+    families: int
+    people: int
+    vacancies: int
+    cities: list[CityShare]
+    blockers: list[str] = Field(description="Why it cannot be approved now (empty: it can).")
 
 
 class ApprovalOut(BaseModel):

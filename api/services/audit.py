@@ -1,5 +1,6 @@
 """The audit log: who changed or took what, and when."""
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,12 +31,31 @@ def audit(
 
 
 def audit_entries(
-    session: Session, action: str | None, limit: int, offset: int
+    session: Session,
+    action: str | None,
+    limit: int,
+    offset: int,
+    username: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> tuple[int, list[AuditEntry]]:
-    """How many entries there are (of ``action``, when given) and one page, newest first."""
+    """How many entries there are (of ``action`` and ``username``, from ``since`` to
+    ``until`` inclusive, when given) and one page, newest first."""
     query = select(AuditEntry)
     if action:
         query = query.where(AuditEntry.action == action)
+    if username:
+        query = query.where(AuditEntry.username == username)
+    if since:
+        query = query.where(AuditEntry.at >= dt.datetime.combine(since, dt.time(), dt.UTC))
+    if until:
+        end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
+        query = query.where(AuditEntry.at < end)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(AuditEntry.id.desc()).offset(offset).limit(limit))
     return total, list(rows)
+
+
+def audit_actions(session: Session) -> list[str]:
+    """The actions the log holds, for a filter's choices."""
+    return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))

@@ -24,7 +24,16 @@ from ..vocab import IMPORT_KINDS
 from . import ledger
 from .audit import audit
 from .duplicates import flag_duplicates
-from .store import content_hash, current_dataset, current_records, json_safe, upsert
+from .store import (
+    ERASED,
+    ERASED_COLUMNS,
+    as_erased,
+    content_hash,
+    current_dataset,
+    current_records,
+    json_safe,
+    upsert,
+)
 
 # Large enough for a month of the programme (25,000 people) in any format.
 MAX_UPLOAD_BYTES = 50 * 2**20
@@ -77,18 +86,35 @@ class IdentityChange:
     columns: tuple[str, ...]
 
 
-def _against_stored(
-    session: Session, uploaded: Dataset
-) -> tuple[dict[str, dict[str, int]], list[IdentityChange]]:
+@dataclass(frozen=True)
+class ErasedAgain:
+    """A row that names again a person whose personal data was erased."""
+
+    row: int
+    person_id: str
+    columns: tuple[str, ...]
+
+
+@dataclass
+class AgainstStored:
+    """What files would do to the stored people and families (see _against_stored)."""
+
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    identity_changes: list[IdentityChange] = field(default_factory=list)
+    erased_again: list[ErasedAgain] = field(default_factory=list)
+
+
+def _against_stored(session: Session, uploaded: Dataset) -> AgainstStored:
     """What the files would do to stored people and families: per table how many rows
-    are new, already stored, already placed, and changed; and every change to the
-    identity of a placed person (with its row as the spreadsheet shows it)."""
+    are new, already stored, already placed, and changed (as they would be stored); every
+    change to the identity of a placed person; and every row that carries personal data
+    of a person erased (each with its row as the spreadsheet shows it)."""
     placed = ledger.active_placements(session)
     city_of = {
         "people": dict(zip(placed["person_id"], placed["city"], strict=True)),
         "families": dict(zip(placed["family_id"], placed["city"], strict=True)),
     }
-    report, changes = {}, []
+    found = AgainstStored()
     for kind in ("people", "families"):
         frame = getattr(uploaded, kind)
         if frame is None:
@@ -103,6 +129,11 @@ def _against_stored(
                 counts["new"] += 1
                 continue
             counts["stored"] += 1
+            if old.get(ERASED):  # stored as erasure left it, whatever the file says
+                named = tuple(c for c in sorted(ERASED_COLUMNS) if data.get(c) is not None)
+                if named:
+                    found.erased_again.append(ErasedAgain(index + 2, str(data[key]), named))
+                data = as_erased(data)
             counts["changed"] += content_hash(data) != content_hash(
                 {k: v for k, v in old.items() if k in data}
             )
@@ -111,10 +142,12 @@ def _against_stored(
                 continue
             counts["placed"] += 1
             moved = tuple(c for c in IDENTITY_COLUMNS if c in data and data[c] != old.get(c))
-            if kind == "people" and moved and not old.get("erased"):
-                changes.append(IdentityChange(index + 2, str(data[key]), city, moved))
-        report[kind] = counts
-    return report, changes
+            if kind == "people" and moved and not old.get(ERASED):
+                found.identity_changes.append(
+                    IdentityChange(index + 2, str(data[key]), city, moved)
+                )
+        found.counts[kind] = counts
+    return found
 
 
 def run_import(
@@ -123,13 +156,17 @@ def run_import(
     user: User,
     dry_run: bool = False,
     confirm_identity: bool = False,
+    confirm_erased: bool = False,
 ) -> ImportResult:
     """Check uploaded files against the stored records and, if all is well, store them.
 
     Nothing is written when any file has an error, or on a dry run. The check says what
     the files would do to people and families already stored or placed; changing the
     identity of someone already relocated is refused unless ``confirm_identity``, and
-    then logged. The caller's transaction makes the whole import one commit.
+    then logged. A row with the name, phone or profile of a person whose personal data
+    was erased is refused unless ``confirm_erased``: then the rest of the row is stored,
+    the person stays erased, and the import is logged as naming them again. The caller's
+    transaction makes the whole import one commit.
     """
     allowed = IMPORT_KINDS.get(user.role, frozenset())
     with tempfile.TemporaryDirectory(prefix="arraigo-import-") as folder:
@@ -151,9 +188,26 @@ def run_import(
     result = ImportResult(problems)
     if not result.ok or uploaded is None:
         return result
-    result.existing, changes = _against_stored(session, uploaded)
+    if uploaded.people is not None and ERASED in uploaded.people:
+        # Stored rows lend the files their columns when checked together: the mark
+        # erasure leaves on some is no part of any file (with it, a re-import made a
+        # new version of everyone else).
+        uploaded = replace(uploaded, people=uploaded.people.drop(columns=ERASED))
+    stored = _against_stored(session, uploaded)
+    result.existing, changes = stored.counts, stored.identity_changes
+    people_file = next((p.name for p in paths if kind_of(p) == "people"), "")
+    if stored.erased_again and not confirm_erased:
+        result.problems += [
+            Problem(
+                people_file,
+                again.row,
+                again.columns[0],
+                "erased_person_named",
+                context={"person": again.person_id, "columns": ", ".join(again.columns)},
+            )
+            for again in stored.erased_again
+        ]
     if changes and not confirm_identity:
-        people_file = next(p.name for p in paths if kind_of(p) == "people")
         result.problems += [
             Problem(
                 people_file,
@@ -168,6 +222,7 @@ def run_import(
             )
             for change in changes
         ]
+    if not result.ok:
         return result
     for kind in ("destinations", "families", "people", "vacancies", "outcomes"):
         frame = getattr(uploaded, kind)
@@ -195,6 +250,8 @@ def run_import(
             audit(
                 session, user, "identity_change", "person", change.person_id, columns=change.columns
             )
+        for again in stored.erased_again:  # confirmed: kept erased, and who tried
+            audit(session, user, "erased_named", "person", again.person_id, columns=again.columns)
     if uploaded.people is not None and not dry_run:
         session.flush()
         result.duplicates_flagged = flag_duplicates(session, set(uploaded.people["person_id"]))

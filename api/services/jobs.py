@@ -32,6 +32,8 @@ from .planning import plan_job
 POLL = 0.5
 # Solvers each service process runs at once: one per core; more plans wait, queued.
 SOLVER_SLOTS = max(1, os.cpu_count() or 1)
+# Points of the solver's course kept in a job's progress (best plan and bound over time).
+HISTORY = 120
 INTERRUPTED = "Interrumpido: el servicio se reinició durante el cálculo / interrupted by a restart."
 
 
@@ -119,6 +121,18 @@ def _solve_in_child(
     except Exception as exc:  # reported to staff as the job's error
         detail = "".join(traceback.format_exception_only(exc)).strip()
         messages.put(("error", detail))
+
+
+def with_history(progress: dict[str, Any], history: list[list[float | None]]) -> dict[str, Any]:
+    """The solver's latest progress with its course so far: [elapsed, best plan, bound]
+    at most HISTORY points (halved, every other point kept, when full), for the chart."""
+    if progress.get("elapsed") is not None:
+        history.append(
+            [round(progress["elapsed"], 2), progress.get("objective"), progress.get("bound")]
+        )
+        if len(history) > HISTORY:
+            del history[1:-1:2]
+    return {**progress, "history": [list(point) for point in history]}
 
 
 class PlanRunner:
@@ -222,6 +236,7 @@ class PlanRunner:
             )
             return
         outcome: tuple[str, Any] | None = None
+        history: list[list[float | None]] = []
         checked = time.monotonic()
         while outcome is None:
             if time.monotonic() - checked >= POLL:
@@ -235,7 +250,7 @@ class PlanRunner:
                     break
                 continue
             if kind == "progress":
-                self._set(job_id, progress=payload)
+                self._set(job_id, progress=with_history(payload, history))
             else:
                 outcome = (kind, payload)
         process.join(timeout=5)

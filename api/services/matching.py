@@ -30,7 +30,7 @@ from ..db import AuditEntry, MatchResult, OccupationCorrection, Record, User, tr
 from ..schemas import MatchOut
 from .errors import Conflict, NotFound
 from .matchers import matcher_for
-from .privacy import may_see_name, personal_filter
+from .privacy import match_filter, may_see_name
 from .scoring import with_corrections
 from .store import clean, current_frame, data_version, frame_from_json
 
@@ -129,6 +129,8 @@ class MatchingService:
             vacancies = current_frame(session, "vacancies")
             if vacancies is None:
                 return None
+            # A posting re-imported with 0 positions is closed: nobody is matched to it.
+            vacancies = vacancies[vacancies["positions"] > 0]
             fitted = Fitted(version, matcher_for(vacancies), vacancies.set_index("vacancy_id"))
             self.fitted = fitted
             # The fitted index is millions of long-lived objects: leave them out of the
@@ -187,17 +189,21 @@ class MatchingService:
         return ranked
 
     def person_matches_json(self, session: Session, user: User, person_id: str, k: int) -> bytes:
-        """The ranked vacancies as JSON, written once with the ranking: the name is left
-        out for users who may not see it."""
+        """The ranked vacancies as JSON, written once with the ranking for users who may
+        see the whole of them; as privacy.match_filter shows them for the others."""
         ranked = self.ranked_for_person(session, person_id, k)
-        return ranked.named if may_see_name(session, user, person_id) else ranked.anonymous
+        if may_see_name(session, user, person_id):
+            return ranked.named
+        visible = match_filter(session, user)
+        return _MATCH_LIST.dump_json([visible(m) for m in ranked.matches(named=False)])
 
     def matches_for_person(
         self, session: Session, user: User, person_id: str, k: int = 10
     ) -> list[MatchOut]:
-        """The ranked vacancies as this user may see them (the name blanked for others)."""
+        """The ranked vacancies as this user may see them (privacy.match_filter)."""
         ranked = self.ranked_for_person(session, person_id, k)
-        return ranked.matches(may_see_name(session, user, person_id))
+        visible = match_filter(session, user)
+        return [visible(m) for m in ranked.matches(may_see_name(session, user, person_id))]
 
     def candidate_pool(self, session: Session, fitted: Fitted) -> Pool:
         """Every working-age person as the fitted matcher reads them, kept while the
@@ -235,6 +241,9 @@ class MatchingService:
         """The ``k`` working-age people best suited to a vacancy, with reasons."""
         fitted = self.fitted_matcher(session)
         if vacancy_id not in fitted.vacancies.index:
+            closed = current_frame(session, "vacancies")
+            if closed is not None and vacancy_id in set(closed["vacancy_id"]):
+                raise Conflict(f"The vacancy {vacancy_id!r} is closed (0 positions).")
             raise NotFound(f"No vacancy {vacancy_id!r}.")
         pool = self.candidate_pool(session, fitted)
         people = pool.people
@@ -245,7 +254,8 @@ class MatchingService:
         )
         names = people.set_index("person_id")["full_name"] if "full_name" in people else None
         table["full_name"] = table["person_id"].map(names) if names is not None else None
-        return _rows(table, fitted.vacancies, personal_filter(session, user))
+        visible = match_filter(session, user)
+        return [visible(m) for m in _rows(table, fitted.vacancies, lambda row: row)]
 
 
 class Refitter:

@@ -219,7 +219,9 @@ def capacity_rows(session: Session, user: User, min_group_size: int) -> list[Cap
     """Each city's declared capacity, what placements hold and what remains (services.
     ledger), with the shadow price of the latest plan: the expected jobs one more unit
     (a school seat, a house) adds. A partner does not see what is held in a city whose
-    indicators are withheld."""
+    indicators are withheld, nor what fewer than ``min_group_size`` hold in any city (one
+    family's health slot), nor the prices of those cells (a price tells the plan filled
+    the cell)."""
     cells = ledger.capacity_cells(session)
     plan = session.scalar(
         select(PlanJob)
@@ -230,13 +232,13 @@ def capacity_rows(session: Session, user: User, min_group_size: int) -> list[Cap
     if plan is not None and plan.result:
         prices = {(u["city"], u["resource"]): u["shadow_price"] for u in plan.result["usage"]}
     audit(session, user, "export", "capacity", None)
-    hidden: set[str] = set()
-    if user.role == Role.partner:
+    partner, hidden = user.role == Role.partner, set()
+    if partner:
         by_city = indicators(_outcomes(session), "city")
         hidden = set(by_city["city"][withheld(by_city["people"], min_group_size)])
     rows = []
     for (city, resource), cell in cells.items():
-        shown = city not in hidden
+        shown = not partner or (city not in hidden and not 0 < cell.held < min_group_size)
         rows.append(
             CapacityRow(
                 city=city,
@@ -247,7 +249,8 @@ def capacity_rows(session: Session, user: User, min_group_size: int) -> list[Cap
                 held=cell.held if shown else None,
                 remaining=cell.remaining if shown else None,
                 over=cell.over if shown else False,
-                shadow_price=prices.get((city, resource)),
+                # A price says the plan filled the cell: withheld with its use.
+                shadow_price=prices.get((city, resource)) if shown else None,
             )
         )
     return rows

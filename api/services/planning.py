@@ -3,9 +3,10 @@
 Runs in the plan job's child process (see ``jobs``): it only reads the database.
 """
 
+import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from arraigo.data import Dataset
 from arraigo.optimizer import (
+    GroupShare,
     PlanOptions,
     SolveParams,
     capacity_prices,
@@ -25,6 +27,7 @@ from arraigo.optimizer import (
 )
 
 from ..db import PlanDecision, PlanJob
+from ..settings import get_settings
 from ..vocab import DecisionAction
 from . import ledger, pricing
 from .scoring import member_vacancy_scores
@@ -94,6 +97,21 @@ def decisions_of(session: Session, plan_id: int) -> list[PlanDecision]:
     return list(rows)
 
 
+def constraints_of(decisions: list[PlanDecision]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The locks (family -> city; a move is a lock elsewhere) and vetoes (family, city)
+    that decisions, in the order taken, leave in force."""
+    locks: dict[str, str] = {}
+    vetoes: list[tuple[str, str]] = []
+    for decision in decisions:
+        if decision.action in (DecisionAction.lock, DecisionAction.move):
+            locks[decision.family_id] = decision.city
+        elif decision.action == DecisionAction.veto:
+            vetoes.append((decision.family_id, decision.city))
+            if locks.get(decision.family_id) == decision.city:
+                del locks[decision.family_id]
+    return locks, vetoes
+
+
 def plan_job(
     session: Session, job_id: int, on_progress: Callable[[dict[str, Any]], None]
 ) -> dict[str, Any]:
@@ -105,15 +123,7 @@ def plan_job(
     dataset = batch(current_dataset(session), params.get("families"), params.get("cities"))
     dataset = ledger.remaining_dataset(session, dataset)
     solved_against = ledger.state(session)
-    locks: dict[str, str] = {}
-    vetoes: list[tuple[str, str]] = []
-    for decision in decisions_of(session, job_id):
-        if decision.action in (DecisionAction.lock, DecisionAction.move):
-            locks[decision.family_id] = decision.city
-        elif decision.action == DecisionAction.veto:
-            vetoes.append((decision.family_id, decision.city))
-            if locks.get(decision.family_id) == decision.city:
-                del locks[decision.family_id]
+    locks, vetoes = constraints_of(decisions_of(session, job_id))
     locks = {f: c for f, c in locks.items() if f in set(dataset.families["family_id"])}
     options = PlanOptions(
         preference_weight=params.get("preference_weight"),
@@ -122,8 +132,17 @@ def plan_job(
     )
     # With the arrivals expected before the cities declare new numbers (pricing), the
     # batch's families first: the batch is their subset, on the same cities and vacancies.
-    horizon = float(params.get("horizon_weeks", 3)) if params.get("dynamic") else 0.0
-    pool, forecast = pricing.with_forecast(session, dataset, horizon, int(params.get("seed", 0)))
+    as_of = dt.date.fromisoformat(params["as_of"]) if params.get("as_of") else dt.date.today()
+    horizon, until = pricing.weeks_to_renewal(
+        session, dataset.destinations, as_of, get_settings().capacity_period_weeks
+    )
+    if params.get("horizon_weeks") is not None:
+        horizon = float(params["horizon_weeks"])
+    if not params.get("dynamic", True):
+        horizon = 0.0
+    pool, forecast = pricing.with_forecast(
+        session, dataset, horizon, as_of, int(params.get("seed", 0))
+    )
     scores, source = member_vacancy_scores(session, pool)
     pool_instance = instance_from_frames(
         pool,
@@ -137,6 +156,12 @@ def plan_job(
         options = capacity_prices(
             pool_instance, in_batch, np.arange(len(dataset.families), len(pool.families)), options
         )
+    if params.get("vulnerable_min_share"):
+        # The batch's own families only: the forecast pool above is priced without it.
+        vulnerable = GroupShare(
+            "vulnerables", instance.vulnerability > 0, float(params["vulnerable_min_share"])
+        )
+        options = replace(options, fairness=(vulnerable,))
     last = [-PROGRESS_EVERY]
 
     def report(progress) -> None:
@@ -165,4 +190,9 @@ def plan_job(
     record["wall_seconds"] = round(time.perf_counter() - started, 3)
     record["ledger"] = solved_against
     record["pricing"] = pricing_record(instance, options, horizon, forecast)
+    record["pricing"].update(
+        requested=bool(params.get("dynamic", True)),
+        as_of=as_of,
+        declared_until=until,
+    )
     return json_safe(record)

@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 
 from ..db import PlanDecision, PlanJob, User, now
 from ..schemas import ApprovalOut, DecisionIn, DecisionOut, PlanOut, PlanRequest
-from ..vocab import UNFINISHED, PlanStatus
+from ..vocab import UNFINISHED, DecisionAction, PlanStatus
 from . import ledger
 from .audit import audit
 from .errors import Conflict, Invalid, NotFound
 from .jobs import PlanRunner
 from .placements import place_families
-from .planning import decisions_of
+from .planning import constraints_of, decisions_of
 from .store import current_frame
 
 
@@ -41,10 +41,16 @@ def is_stale(job: PlanJob, now_state: dict[str, int] | None) -> bool:
 
 
 def plan_out(
-    job: PlanJob, with_result: bool = True, now_state: dict[str, int] | None = None
+    job: PlanJob,
+    with_result: bool = True,
+    now_state: dict[str, int] | None = None,
+    superseded_by: int | None = None,
+    queue_position: int | None = None,
 ) -> PlanOut:
     return PlanOut(
         stale=is_stale(job, now_state),
+        superseded_by=superseded_by if job.status == PlanStatus.draft else None,
+        queue_position=queue_position if job.status == PlanStatus.queued else None,
         id=job.id,
         status=job.status,
         created_by=job.created_by,
@@ -87,7 +93,7 @@ def _start(
 
 def start_plan(session: Session, runner: PlanRunner, user: User, request: PlanRequest) -> PlanOut:
     """Plan a batch in the background; by default every stored family not yet placed."""
-    params = request.model_dump()
+    params = request.model_dump(mode="json")
     if params["families"] is None:
         families = current_frame(session, "families")
         if families is None:
@@ -97,13 +103,41 @@ def start_plan(session: Session, runner: PlanRunner, user: User, request: PlanRe
     return plan_out(_start(session, runner, user, params, None))
 
 
+# A re-optimisation that failed or was cancelled leaves its parent the plan to use.
+LIVE = (PlanStatus.queued, PlanStatus.running, PlanStatus.draft, PlanStatus.approved)
+
+
+def successors(session: Session, plan_ids: list[int]) -> dict[int, int]:
+    """plan -> the newest live plan re-optimised from it (it supersedes the draft)."""
+    rows = session.execute(
+        select(PlanJob.parent_id, PlanJob.id)
+        .where(PlanJob.parent_id.in_(plan_ids), PlanJob.status.in_(LIVE))
+        .order_by(PlanJob.id)
+    )
+    return {parent: child for parent, child in rows}
+
+
+def queue_position(session: Session, job: PlanJob) -> int | None:
+    """1 for the next queued plan to start, 2 for the one after it…; None unless queued."""
+    if job.status != PlanStatus.queued:
+        return None
+    ahead = session.scalar(
+        select(func.count()).where(PlanJob.status == PlanStatus.queued, PlanJob.id < job.id)
+    )
+    return int(ahead or 0) + 1
+
+
 def list_plans(session: Session, limit: int = 100, offset: int = 0) -> list[PlanOut]:
     """The newest plans, without their results, ``limit`` from ``offset`` on (how many
     there are: :func:`count_plans`)."""
     query = select(PlanJob).order_by(PlanJob.id.desc()).offset(offset).limit(limit)
-    jobs = session.scalars(query)
+    jobs = list(session.scalars(query))
     now_state = ledger.state(session)
-    return [plan_out(job, with_result=False, now_state=now_state) for job in jobs]
+    newer = successors(session, [job.id for job in jobs])
+    return [
+        plan_out(job, with_result=False, now_state=now_state, superseded_by=newer.get(job.id))
+        for job in jobs
+    ]
 
 
 def count_plans(session: Session) -> int:
@@ -111,7 +145,13 @@ def count_plans(session: Session) -> int:
 
 
 def get_plan(session: Session, plan_id: int) -> PlanOut:
-    return plan_out(plan_job(session, plan_id), now_state=ledger.state(session))
+    job = plan_job(session, plan_id)
+    return plan_out(
+        job,
+        now_state=ledger.state(session),
+        superseded_by=successors(session, [plan_id]).get(plan_id),
+        queue_position=queue_position(session, job),
+    )
 
 
 def cancel_plan(session: Session, runner: PlanRunner, user: User, plan_id: int) -> PlanOut:
@@ -127,19 +167,29 @@ def cancel_plan(session: Session, runner: PlanRunner, user: User, plan_id: int) 
 
 
 def decide(session: Session, user: User, plan_id: int, decision: DecisionIn) -> DecisionOut:
-    """Lock, veto or move a family of a draft plan; takes effect when re-optimised."""
+    """Lock, veto or move a family of a draft plan; takes effect when re-optimised. Without
+    a city, the decision is about the family's city in this plan (lock it where it is)."""
     job = plan_job(session, plan_id)
     if job.status != PlanStatus.draft:
         raise Conflict(f"Only a draft plan can change (this is {job.status}).")
     planned = {f["family_id"]: f["city"] for f in job.result["families"]}
     if decision.family_id not in planned:
         raise Invalid(f"La familia {decision.family_id} no está en este plan / not in this plan.")
+    if decision.action == DecisionAction.move and decision.city is None:
+        raise Invalid("Mover: elija la ciudad de destino / move: choose the destination city.")
+    city = decision.city or planned[decision.family_id]
+    if city is None:
+        raise Invalid(
+            f"La familia {decision.family_id} no tiene ciudad en este plan: elija una ciudad / "
+            "the family has no city in this plan: choose one."
+        )
     cities = {u["city"] for u in job.result.get("usage", [])} | set(job.params.get("cities") or [])
     destinations = current_frame(session, "destinations")
     known = set(destinations["city"]) if destinations is not None else cities
-    if decision.city not in known:
-        raise Invalid(f"'{decision.city}' no es un destino.")
-    row = PlanDecision(plan_id=plan_id, created_by=user.username, **decision.model_dump())
+    if city not in known:
+        raise Invalid(f"'{city}' no es un destino.")
+    fields = decision.model_dump() | {"city": city}
+    row = PlanDecision(plan_id=plan_id, created_by=user.username, **fields)
     session.add(row)
     session.flush()
     audit(
@@ -149,10 +199,44 @@ def decide(session: Session, user: User, plan_id: int, decision: DecisionIn) -> 
         "family",
         decision.family_id,
         plan=plan_id,
-        city=decision.city,
+        city=city,
         reason=decision.reason,
     )
     return DecisionOut.model_validate(row)
+
+
+def undo_decision(session: Session, user: User, plan_id: int, decision_id: int) -> DecisionOut:
+    """Withdraw a decision in force on a draft (its own or one it inherited from the plan
+    it was re-optimised from); the audit log keeps who took it, who undid it and why."""
+    job = _draft(session, plan_id)
+    row = next((d for d in decisions_of(session, job.id) if d.id == decision_id), None)
+    if row is None:
+        raise NotFound(f"No hay decisión {decision_id} en el plan {plan_id}.")
+    undone = DecisionOut.model_validate(row)
+    session.delete(row)
+    audit(
+        session,
+        user,
+        "decision_undo",
+        "family",
+        row.family_id,
+        plan=plan_id,
+        decision=row.action,
+        city=row.city,
+        reason=row.reason,
+        taken_by=row.created_by,
+        taken_in=row.plan_id,
+    )
+    session.flush()
+    return undone
+
+
+def unapplied(session: Session, job: PlanJob) -> bool:
+    """Whether the decisions in force differ from those the draft was solved under."""
+    locks, vetoes = constraints_of(decisions_of(session, job.id))
+    result = job.result or {}
+    solved_vetoes = {tuple(v) for v in result.get("vetoes", [])}
+    return locks != result.get("locks", {}) or set(vetoes) != solved_vetoes
 
 
 def list_decisions(session: Session, plan_id: int) -> list[DecisionOut]:
@@ -173,8 +257,13 @@ def approve(session: Session, user: User, plan_id: int) -> ApprovalOut:
     plan_job(session, plan_id)
     ledger.lock(session)
     job = _draft(session, plan_id)
-    pending = session.scalar(select(PlanDecision.id).where(PlanDecision.plan_id == plan_id))
-    if pending is not None:
+    newer = successors(session, [plan_id]).get(plan_id)
+    if newer is not None:
+        raise Conflict(
+            f"Este borrador se re-optimizó en el plan {newer}: revise y apruebe ese / "
+            f"this draft was re-optimised into plan {newer}: approve that one."
+        )
+    if unapplied(session, job):
         raise Conflict(
             "Hay decisiones sin aplicar: re-optimice antes de aprobar / "
             "re-optimise to apply the decisions before approving."

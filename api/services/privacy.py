@@ -7,8 +7,11 @@ the families they follow (a family one of whose members' placements is theirs). 
 see a person's sensitive fields (name, phone, nationality, health needs, documents,
 profile text) only for the people assigned to them; for everyone else only what
 matching needs (age, sex, languages, education, experience). A partner sees no person.
+Ranked matches follow the same rule: their reasons quote the profile and their blockers
+name the documents a person lacks, so outside an officer's cases both are left out.
 """
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,12 +21,20 @@ from sqlalchemy.orm import Session
 from arraigo.data import PERSONAL_COLUMNS
 
 from ..db import Placement, User
+from ..schemas import MatchOut
 from ..vocab import PERSONAL_DATA_ROLES, Role
 from .errors import Forbidden
 
 # What an officer sees only for their own cases: the personal fields and those that
 # tell about a person's health, status or story.
 SENSITIVE_COLUMNS = PERSONAL_COLUMNS | {"nationality", "health_needs", "documents", "skills_text"}
+# How a reason quotes the words of a profile: «Mwen te vann nan magazen».
+QUOTED = re.compile(r"«[^»]*»")
+UNQUOTED = "«…»"
+# How a reason joins its parts (blockers among them).
+REASON_PARTS = "; "
+# What a match says of the vacancy, and the ids: shown as they are.
+VACANCY_AND_KEYS = frozenset({"person_id", "vacancy_id", "title", "employer", "city"})
 
 
 def case_scope(user: User) -> ColumnElement[bool]:
@@ -68,3 +79,35 @@ def personal_filter(session: Session, user: User) -> Callable[[dict[str, Any]], 
 def may_see_name(session: Session, user: User, person_id: str) -> bool:
     """Whether the user may see this person's name."""
     return personal_filter(session, user)({"full_name": True, "person_id": person_id})["full_name"]
+
+
+def _unquoted(text: str, blockers: set[str]) -> str:
+    """``text`` without the profile's quoted words and without ``blockers``."""
+    parts = [p for p in text.split(REASON_PARTS) if p not in blockers]
+    text = QUOTED.sub(UNQUOTED, REASON_PARTS.join(parts))
+    for blocker in blockers:  # should the wording ever join them otherwise
+        text = text.replace(blocker, "…")
+    return text
+
+
+def outside_case(match: MatchOut) -> MatchOut:
+    """A match as seen from outside the person's cases: no name, no words quoted from
+    the profile and no blockers (they name the documents the person lacks), in any of
+    its texts (the reason, and any other that quotes the profile); whether the pair is
+    eligible, the scores and the vacancy stay."""
+    blockers = set(match.blockers)
+    texts = {
+        name: _unquoted(value, blockers)
+        for name, value in match
+        if isinstance(value, str) and name not in VACANCY_AND_KEYS
+    }
+    return match.model_copy(update=texts | {"full_name": None, "blockers": []})
+
+
+def match_filter(session: Session, user: User) -> Callable[[MatchOut], MatchOut]:
+    """A function that shows a ranked match as the user may see it: whole for staff and
+    for an officer's own cases, :func:`outside_case` otherwise."""
+    if user.role in PERSONAL_DATA_ROLES:
+        return lambda match: match
+    allowed = officer_candidates(session, user) if user.role == Role.employment_officer else set()
+    return lambda match: match if match.person_id in allowed else outside_case(match)

@@ -22,6 +22,8 @@ KEYS: dict[str, str] = {**KEY_COLUMNS, "outcomes": "outcome_id"}
 DATE_COLUMNS = frozenset({"registered_at", "placed_at"})
 # Erasure removes these from every version of a person; the rest feeds anonymous counts.
 ERASED_COLUMNS = PERSONAL_COLUMNS | {"skills_text"}
+# The mark erasure leaves on a record: the service's own, never a column of a file.
+ERASED = "erased"
 
 
 def json_safe(value: Any) -> Any:
@@ -114,8 +116,8 @@ def upsert(
     counts = {"new": 0, "updated": 0, "unchanged": 0}
     for data in rows:
         old = existing.get(str(data[key]))
-        if old is not None and old.data.get("erased"):
-            data = _erased(data)  # an erased person stays erased, whatever is re-imported
+        if old is not None and old.data.get(ERASED):
+            data = as_erased(data)  # an erased person stays erased, whatever is re-imported
         digest = content_hash(data)
         if old is not None and old.content_hash == digest:
             counts["unchanged"] += 1
@@ -148,8 +150,9 @@ def history(session: Session, kind: str, key: str) -> list[Record]:
     )
 
 
-def _erased(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: (None if k in ERASED_COLUMNS else v) for k, v in data.items()} | {"erased": True}
+def as_erased(data: dict[str, Any]) -> dict[str, Any]:
+    """A person's record as erasure leaves it: no personal fields, marked erased."""
+    return {k: (None if k in ERASED_COLUMNS else v) for k, v in data.items()} | {ERASED: True}
 
 
 def erase_person(session: Session, person_id: str) -> int:
@@ -158,7 +161,7 @@ def erase_person(session: Session, person_id: str) -> int:
     # Rankings kept for the workers hold the name and the profile's words.
     session.execute(delete(MatchResult).where(MatchResult.person_id == person_id))
     for record in versions:
-        data = _erased(record.data)
+        data = as_erased(record.data)
         session.execute(
             update(Record)
             .where(Record.id == record.id)

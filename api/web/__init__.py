@@ -5,8 +5,32 @@ HTML. Spanish by default, English through the language switch."""
 
 from fastapi import APIRouter
 
-from . import candidates, data, monitoring, placements, plans, session, static
+from . import (
+    admin,
+    candidates,
+    cases,
+    data,
+    exports,
+    monitoring,
+    placements,
+    plans,
+    review,
+    session,
+    static,
+)
 
 router = APIRouter()
-for page in (static, session, data, candidates, plans, placements, monitoring):
+for page in (
+    static,
+    session,
+    data,
+    candidates,
+    plans,
+    placements,
+    monitoring,
+    cases,
+    review,
+    admin,
+    exports,
+):
     router.include_router(page.router)

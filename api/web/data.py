@@ -69,6 +69,7 @@ async def upload(
     files: Annotated[list[UploadFile] | None, File()] = None,
     pending: Annotated[str | None, Form()] = None,
     confirm_identity: Annotated[bool, Form()] = False,
+    confirm_erased: Annotated[bool, Form()] = False,
 ):
     """First a check (nothing stored), then, when it is clean, a confirmation that
     stores the same bytes."""
@@ -83,6 +84,7 @@ async def upload(
         user,
         dry_run=not pending,
         confirm_identity=confirm_identity,
+        confirm_erased=confirm_erased,
     )
     key = None
     if not result.ok:
@@ -102,6 +104,7 @@ async def upload(
         files=[name for name, _c in contents],
         pending=key,
         confirm_identity=confirm_identity,
+        confirm_erased=confirm_erased,
         imports=_recent_imports(session),
         file_help=_file_help(),
         groups=import_help.group_problems(result.problems),

@@ -1,6 +1,7 @@
-"""Plan pages: start a plan for chosen families and cities, then review the draft (map,
-capacity and shadow prices, each family's city and reason), decide, re-optimise,
-approve or cancel."""
+"""Plan pages: start a plan for chosen families and cities, follow its progress, then
+review the draft (map, capacity and shadow prices, each family's city, jobs and reason,
+what changed since the previous draft), decide and undo, re-optimise, confirm and
+approve, or cancel."""
 
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -11,7 +12,7 @@ from pydantic import ValidationError
 
 from ..deps import RowId, RunnerDep, SessionDep
 from ..schemas import DecisionIn, PlanOut, PlanRequest
-from ..services import ledger, plans, records
+from ..services import ledger, plans, records, review
 from ..services.store import current_frame
 from ..vocab import PlanStatus
 from .charts import figure_html, flow_map
@@ -40,8 +41,15 @@ def plans_page(request: Request, session: SessionDep, user: StaffPage, error: Pa
         plans=plans.list_plans(session),
         families=[f for f in families if f.family_id not in placed],
         cities=[d.city for d in records.list_destinations(session)],
+        defaults=PlanRequest(),
         error=error,
     )
+
+
+def _number(text: str | None, scale: float = 1.0) -> float | None:
+    """A number typed in a form (comma or point), None when left empty."""
+    text = (text or "").strip().replace(",", ".")
+    return None if not text else float(text) / scale
 
 
 @router.post("/plans", response_class=HTMLResponse)
@@ -54,17 +62,31 @@ def start_plan(
     cities: Annotated[list[str] | None, Form()] = None,
     time_limit: Annotated[float, Form(gt=0, le=3600)] = 20.0,
     dynamic: Annotated[bool, Form()] = False,
-    horizon_weeks: Annotated[float, Form(ge=0, le=12)] = 3,
+    horizon_weeks: Annotated[str, Form(pattern=r"^\s*(\d{1,2}(\.\d+)?)?\s*$")] = "",
+    preference_weight: Annotated[str, Form()] = "",
+    vulnerability_weight: Annotated[str, Form()] = "",
+    vulnerable_min_share: Annotated[str, Form()] = "",
 ):
     if not families or not cities:
         return plans_page(request, session, user, error="Elija al menos una familia y una ciudad.")
-    body = PlanRequest(
-        families=families,
-        cities=cities,
-        time_limit=time_limit,
-        dynamic=dynamic,
-        horizon_weeks=horizon_weeks,
-    )
+    try:
+        body = PlanRequest(
+            families=families,
+            cities=cities,
+            time_limit=time_limit,
+            dynamic=dynamic,
+            horizon_weeks=min(12.0, float(horizon_weeks)) if horizon_weeks.strip() else None,
+            preference_weight=_number(preference_weight),
+            vulnerability_weight=_number(vulnerability_weight),
+            vulnerable_min_share=_number(vulnerable_min_share, scale=100),
+        )
+    except (ValueError, ValidationError):
+        return plans_page(
+            request,
+            session,
+            user,
+            error="Los pesos van de 0 a 100 y la cuota mínima de 0 a 100 %.",
+        )
     job, error = attempt(session, lambda: plans.start_plan(session, runner, user, body))
     if error:
         return plans_page(request, session, user, error=error)
@@ -77,6 +99,12 @@ def _usage_by_city(result: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]
     for row in result.get("usage", []):
         cities.setdefault(row["city"], {})[row["resource"]] = row
     return cities
+
+
+def calibrated(result: dict[str, Any] | None) -> bool:
+    """Whether the plan's scores are probabilities from a trained outcome model (then its
+    numbers are expected jobs; otherwise they are uncalibrated matching scores)."""
+    return str((result or {}).get("score_source", "")).startswith("outcome model")
 
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
@@ -101,6 +129,9 @@ def plan_page(
     baseline = None
     if plan.status in (PlanStatus.draft, PlanStatus.approved) and result and result.get("families"):
         baseline = (plan.result or {}).get("baselines", {}).get("first_come_first_served")
+    job = plans.plan_job(session, plan_id)
+    members = review.members_by_family(session, plan_id) if result else {}
+    changes = review.changes(session, plan_id)
     return render(
         request,
         "plan.html",
@@ -112,9 +143,31 @@ def plan_page(
         resources=list(dict.fromkeys(r for rows in usage.values() for r in rows)),
         cities=cities,
         decisions=plans.list_decisions(session, plan_id),
+        blockers=review.blockers(session, job) if plan.status == PlanStatus.draft else [],
+        members=members,
+        changes=changes,
+        vacancies=review.vacancies_by_id(
+            session,
+            [v for m in (changes.members if changes else []) for v in (m.before, m.after) if v],
+        ),
+        calibrated=calibrated(result),
+        english=language(request) == "en",
         baseline=baseline,
         placed=sum(1 for f in (result or {}).get("families", []) if f["city"]),
         error=error,
+    )
+
+
+@router.get("/plans/{plan_id}/approve", response_class=HTMLResponse)
+def confirm_approval(plan_id: RowId, request: Request, session: SessionDep, user: StaffPage):
+    """What approval will do, before it is done: the step before the approve button."""
+    plan = plans.get_plan(session, plan_id)
+    return render(
+        request,
+        "plan_approve.html",
+        user,
+        plan=plan,
+        preview=review.approval_preview(session, plan_id),
     )
 
 
@@ -141,11 +194,11 @@ def decide(
     user: StaffPage,
     family_id: Annotated[str, Form()],
     action: Annotated[str, Form()],
-    city: Annotated[str, Form()],
+    city: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ):
     try:
-        body = DecisionIn(family_id=family_id, action=action, city=city, reason=reason)
+        body = DecisionIn(family_id=family_id, action=action, city=city or None, reason=reason)
     except ValidationError:
         return plan_page(
             plan_id, request, session, user, error="Indique la acción y un motivo (3+ letras)."
@@ -156,6 +209,20 @@ def decide(
         session,
         user,
         lambda: plans.decide(session, user, plan_id, body),
+        lambda _: f"/plans/{plan_id}#decisiones",
+    )
+
+
+@router.post("/plans/{plan_id}/decisions/{decision_id}/undo", response_class=HTMLResponse)
+def undo(
+    plan_id: RowId, decision_id: RowId, request: Request, session: SessionDep, user: StaffPage
+):
+    return _act_on_plan(
+        plan_id,
+        request,
+        session,
+        user,
+        lambda: plans.undo_decision(session, user, plan_id, decision_id),
         lambda _: f"/plans/{plan_id}#decisiones",
     )
 

@@ -21,6 +21,7 @@ from ..protect import with_nonce
 from ..services.auth import user_for_token
 from ..services.errors import ServiceError
 from ..vocab import CASEWORKERS, Role
+from .messages import in_language
 
 HERE = Path(__file__).parent
 LANG_COOKIE = "arraigo_lang"
@@ -33,6 +34,12 @@ PAGES: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/plans", "Planes", frozenset({Role.relocation_staff})),
     ("/placements", "Reubicaciones", CASEWORKERS),
     ("/monitoring", "Monitoreo", frozenset(Role) - {Role.admin}),
+    ("/files", "Expedientes", CASEWORKERS),
+    ("/duplicates", "Duplicados", frozenset({Role.relocation_staff})),
+    ("/models", "Modelo de resultados", frozenset({Role.relocation_staff})),
+    ("/exports", "Exportar", CASEWORKERS),
+    ("/users", "Usuarios", frozenset()),
+    ("/audit", "Bitácora", frozenset()),
 )
 # Words the API speaks in codes (statuses, roles, file kinds, counts, dimensions).
 LABELS = {
@@ -74,6 +81,11 @@ LABELS = {
     "lock": "Fijar",
     "veto": "Vetar",
     "move": "Mover",
+    "same_name_age": "mismo nombre y edad",
+    "same_phone": "mismo teléfono",
+    "dup_open": "Por revisar",
+    "dup_distinct": "Son personas distintas",
+    "dup_same_person": "Es la misma persona",
 }
 
 
@@ -107,6 +119,9 @@ def render(request: Request, name: str, user: User | None, code: int = 200, **co
     lang = language(request)
     nonce = request.state.csp_nonce  # set for each response by protect.SecureEdge
     _ = translator(lang)
+    for key in ("detail", "error"):  # a service's message, in the page's language
+        if isinstance(context.get(key), str):
+            context[key] = in_language(context[key], lang, lambda c: _(LABELS.get(c, c)))
     nav = [
         (path, _(label))
         for path, label, roles in PAGES

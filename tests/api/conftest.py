@@ -191,9 +191,16 @@ def wait(client, plan_id: int, until=("draft", "failed", "cancelled"), seconds: 
     raise AssertionError(f"plan {plan_id} still {plan['status']} after {seconds} s")
 
 
-def draft_plan(app, cities: dict[str, str], jobs: dict[str, str] | None = None) -> int:
+def draft_plan(
+    app,
+    cities: dict[str, str],
+    jobs: dict[str, str] | None = None,
+    parent: int | None = None,
+    **result: object,
+) -> int:
     """A draft plan, as a plan job leaves it but without solving, that relocates these
-    families (family -> city) and puts these members in vacancies (person -> vacancy)."""
+    families (family -> city) and puts these members in vacancies (person -> vacancy);
+    optionally re-optimised from ``parent``, with more fields of the result (objective…)."""
     from arraigo.api.db import PlanJob
 
     result = {
@@ -201,9 +208,13 @@ def draft_plan(app, cities: dict[str, str], jobs: dict[str, str] | None = None) 
         "families": [{"family_id": f, "city": c, "reason": "prueba"} for f, c in cities.items()],
         "members": [{"person_id": p, "vacancy_id": v} for p, v in (jobs or {}).items()],
         "usage": [],
+        **result,
     }
     with app.state.sessions() as session:
-        job = PlanJob(created_by="relocation_staff", status="draft", params={}, result=result)
+        job = PlanJob(
+            created_by="relocation_staff", status="draft", params={}, result=result,
+            parent_id=parent,
+        )  # fmt: skip
         session.add(job)
         session.commit()
         return job.id

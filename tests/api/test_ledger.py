@@ -5,6 +5,7 @@ its rules."""
 import datetime as dt
 import threading
 
+import pandas as pd
 import pytest
 
 from arraigo.api.app import create_app
@@ -86,6 +87,28 @@ def test_a_capacity_cut_shows_the_city_over_capacity(app, loaded, tmp_path):
         -1,
         True,
     )
+
+
+def test_a_posting_closed_by_a_re_import_takes_nobody_new_and_keeps_who_holds_it(
+    app, loaded, tmp_path
+):
+    first = draft_plan(app, {"F3": "Monterrey"}, {"P8": "V3"})
+    assert loaded.post(f"/api/v1/plans/{first}/approve").status_code == 200
+    postings = pd.read_csv(CORPUS / "good" / "vacancies.csv", dtype=str, keep_default_na=False)
+    postings.loc[postings["vacancy_id"].isin(["V2", "V3"]), "positions"] = "0"
+    path = tmp_path / "vacancies.csv"
+    postings.to_csv(path, index=False)
+    assert upload(loaded, path).status_code == 200
+    listed = {v["vacancy_id"]: v for v in loaded.get("/api/v1/vacancies").json()["items"]}
+    v3 = listed["V3"]  # P8 keeps the place the closed posting gave them
+    assert (v3["positions"], v3["positions_held"], v3["positions_remaining"]) == (0, 1, -1)
+    matched = loaded.get("/api/v1/people/P9/matches", params={"k": 50}).json()
+    assert matched and not {m["vacancy_id"] for m in matched} & {"V2", "V3"}
+    closed = loaded.get("/api/v1/vacancies/V2/candidates")
+    assert closed.status_code == 409 and "closed" in closed.json()["detail"]
+    plan = wait(loaded, loaded.post("/api/v1/plans", json={"time_limit": 5}).json()["id"])
+    assert plan["status"] == "draft", plan["error"]
+    assert not {m["vacancy_id"] for m in plan["result"]["members"]} & {"V2", "V3"}
 
 
 def test_a_new_plan_is_solved_against_what_remains(app, loaded):

@@ -128,3 +128,14 @@ def test_plotly_and_the_map_outline_are_served_by_the_app(app):
     assert script.status_code == 200 and b"plotly" in script.content[:2000].lower()
     assert client.get("/static/north-america_110m.json").json()["type"] == "Topology"
     assert client.get("/static/..%2Fpages.py").status_code == 404
+
+
+def test_a_plan_record_without_figures_still_opens_for_review(app, loaded):
+    # A draft stored by an older version (or made without a solve) has families and
+    # members but no expected jobs or baseline: the page shows what it has.
+    from .conftest import draft_plan
+
+    plan = draft_plan(app, {"F3": "Querétaro"})
+    page = signed_in(app, "relocation_staff").get(f"/plans/{plan}")
+    assert page.status_code == 200, page.text
+    assert "Querétaro" in page.text

@@ -144,11 +144,22 @@ def test_wrong_password_is_refused_and_anonymous_visitors_sign_in_first(browser,
     page.close()
 
 
+STAFF_NAV = ["Datos", "Candidatos", "Planes", "Reubicaciones", "Monitoreo", "Expedientes"]
+STAFF_NAV += ["Duplicados", "Modelo de resultados", "Exportar"]
+
+
 def test_each_role_sees_its_own_navigation(browser, server):
     expected = {
-        "admin": ["Datos", "Candidatos", "Planes", "Reubicaciones", "Monitoreo"],
-        "relocation_staff": ["Datos", "Candidatos", "Planes", "Reubicaciones", "Monitoreo"],
-        "employment_officer": ["Datos", "Candidatos", "Reubicaciones", "Monitoreo"],
+        "admin": [*STAFF_NAV, "Usuarios", "Bitácora"],
+        "relocation_staff": STAFF_NAV,
+        "employment_officer": [
+            "Datos",
+            "Candidatos",
+            "Reubicaciones",
+            "Monitoreo",
+            "Expedientes",
+            "Exportar",
+        ],
         "partner": ["Monitoreo"],
     }
     for role, links in expected.items():
@@ -236,6 +247,8 @@ def test_staff_import_plan_review_and_approve(browser, server, service, scenario
     page.get_by_role("navigation").get_by_role("link", name="Planes").click()
     assert page.locator("input[name=families]:checked").count() == 40
     page.get_by_label("Tiempo máximo de cálculo (segundos)").fill("8")
+    page.get_by_label("Peso de la ciudad que la familia prefiere").fill("0.1")
+    page.get_by_label("Cuota mínima de familias vulnerables (%)").fill("10")
     shot(page, "04-plan-new")
     page.get_by_role("button", name="Calcular el plan").click()
     page.locator("#plan-status").wait_for()
@@ -246,29 +259,37 @@ def test_staff_import_plan_review_and_approve(browser, server, service, scenario
     assert page.locator("#usage tbody tr").count() >= 10
     line = page.locator("#baseline").inner_text()
     assert re.fullmatch(
-        r"Este plan: [\d.]+ empleos esperados; primero en llegar, primero en ser atendido: "
-        r"[\d.]+\.",
+        r"Este plan: [\d.]+ puntos de compatibilidad; primero en llegar, primero en ser "
+        r"atendido: [\d.]+\.",
         line,
     ), line
+    assert "Cuota mínima de familias vulnerables: 10 %" in page.locator(".share").inner_text()
     shot(page, "06-plan-draft")
     page.locator(".figure").first.screenshot(path=str(ARTIFACTS / "06-plan-map.png"))
 
-    # Veto one family's city and lock another's, each with a reason; re-optimise.
+    # Veto one family's city; lock another where the plan put it (the form's default
+    # city); a third decision is taken and undone. Then re-optimise.
     rows = [r.locator("td").all_inner_texts() for r in page.locator("#families tbody tr").all()]
     placed = [cells[:2] for cells in rows if cells[1] != "—"]
-    (vetoed, vetoed_city), (locked, locked_city) = placed[0], placed[1]
-    for family, action, city, reason in (
-        (vetoed, "veto", vetoed_city, "La familia no quiere ir a esa ciudad"),
-        (locked, "lock", locked_city, "Tiene un hermano que trabaja allí"),
+    (vetoed, vetoed_city), (locked, locked_city), (undone, _city) = placed[:3]
+    for family, action, reason in (
+        (vetoed, "veto", "La familia no quiere ir a esa ciudad"),
+        (locked, "lock", "Tiene un hermano que trabaja allí"),
+        (undone, "veto", "Por error"),
     ):
         page.get_by_label("Familia", exact=True).select_option(family)
         page.get_by_label("Acción", exact=True).select_option(action)
-        page.get_by_label("Ciudad", exact=True).select_option(city)
+        assert page.get_by_label("Ciudad", exact=True).input_value() == ""  # the plan's city
         page.get_by_label("Motivo", exact=True).fill(reason)
         page.get_by_role("button", name="Registrar decisión").click()
         assert reason in page.locator("#decisions").inner_text()
-    page.get_by_role("button", name="Aprobar el plan").click()
-    assert "re-optimice" in page.get_by_role("alert").first.inner_text()
+    decisions = page.locator("#decisions tbody tr")
+    lock_row = decisions.filter(has_text="Tiene un hermano").locator("td").all_inner_texts()
+    assert lock_row[:3] == ["Fijar", locked, locked_city], "locked where it is"
+    decisions.filter(has_text="Por error").get_by_role("button", name="Deshacer").click()
+    assert "Por error" not in page.locator("#decisions").inner_text()
+    assert page.locator("#approve").is_disabled()
+    assert "re-optimice" in page.locator("#blockers").inner_text()
     page.get_by_role("button", name="Re-optimizar").click()
     page.get_by_text("Borrador", exact=True).wait_for(timeout=120_000)
 
@@ -280,9 +301,24 @@ def test_staff_import_plan_review_and_approve(browser, server, service, scenario
 
     assert city_of(vetoed) != vetoed_city
     assert city_of(locked) == locked_city
-    page.get_by_role("button", name="Aprobar el plan").click()
+    changed = page.locator("#changed-families").inner_text()
+    assert vetoed in changed and locked not in changed
+    shot(page, "07-plan-changes")
+    page.get_by_role("link", name="Aprobar el plan").click()
+    summary = page.locator("#approval-summary").inner_text()
+    assert re.match(r"Al aprobar, \d+ familias \(\d+ personas\) quedan reubicadas", summary)
+    shot(page, "07-plan-confirm")
+    page.get_by_role("button", name="Confirmar la aprobación").click()
     assert "Aprobado por relocation_staff" in page.get_by_role("status").inner_text()
+    assert page.locator("#plan-status").inner_text().endswith("Aprobado")
     shot(page, "07-plan-approved")
+    # The English page gives the reasons in English.
+    page.get_by_role("link", name="English").click()
+    reasons = page.locator("#families tbody tr td:last-child").all_inner_texts()
+    assert all(
+        r.startswith(("Goes to", "Placed in", "Not relocated", "No possible")) for r in reasons
+    )
+    page.get_by_role("link", name="Español").click()
 
     # Record the first arrivals and hires on the placements page.
     page.get_by_role("link", name="Ver las reubicaciones").click()
@@ -404,6 +440,30 @@ def test_pages_read_well_on_a_phone_and_in_english(browser, server):
     page.goto(f"{server}/monitoring")
     assert page.get_by_role("heading", level=1).inner_text() == "Programme monitoring"
     shot(page, "13-monitoring-phone-en")
+    page.close()
+
+
+def test_an_action_that_takes_a_while_says_it_is_working(browser, server):
+    page = sign_in(browser, server, "relocation_staff")
+
+    def slow(route) -> None:  # the server takes a second and a half to answer
+        time.sleep(1.5)
+        route.continue_()
+
+    page.route(re.compile(r"/language/en"), slow)
+    # What the page shows while it waits, kept across the navigation (sessionStorage).
+    page.evaluate(
+        """new MutationObserver(() => {
+            const link = document.querySelector("a[aria-busy=true]");
+            if (link && document.body.getAttribute("aria-busy") === "true")
+                sessionStorage.setItem("busy", link.textContent);
+        }).observe(document.body, {subtree: true, attributes: true})"""
+    )
+    with page.expect_navigation():
+        page.get_by_role("link", name="English").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Plan a batch"
+    assert page.evaluate("sessionStorage.getItem('busy')") == "English"
+    assert page.locator("[aria-busy]").count() == 0, "the new page is not busy"
     page.close()
 
 

@@ -41,6 +41,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/plans/{plan_id}/decisions"): STAFF,
     ("GET", "/api/v1/plans/{plan_id}/decisions"): STAFF,
     ("POST", "/api/v1/plans/{plan_id}/reoptimize"): STAFF,
+    ("DELETE", "/api/v1/plans/{plan_id}/decisions/{decision_id}"): STAFF,
+    ("GET", "/api/v1/plans/{plan_id}/changes"): STAFF,
+    ("GET", "/api/v1/plans/{plan_id}/approval"): STAFF,
     ("POST", "/api/v1/plans/{plan_id}/approve"): STAFF,
     ("GET", "/api/v1/placements"): WORKERS,
     ("PATCH", "/api/v1/placements/{placement_id}"): STAFF,
@@ -120,6 +123,7 @@ def ids(app, loaded):
         "placement_id": placement,
         "username": "partner",
         "flag_id": 1,
+        "decision_id": 1,
     }
 
 

@@ -89,3 +89,45 @@ def test_the_scrubber_finds_a_phone_written_without_the_country_code():
     record = Record(data={"full_name": NAME, "phone": PHONE})
     scrub = scrubber([record])
     assert scrub("tel. (962) 123.4567, yeni") == "tel. ([dato borrado], [dato borrado]"
+
+
+def test_a_reimport_after_an_erasure_names_the_person_only_when_confirmed_and_adds_no_version(
+    app, loaded, good_files
+):
+    from fastapi.testclient import TestClient
+
+    from .conftest import PASSWORD, upload
+    from .test_ledger import as_admin_audit
+
+    staff = loaded
+    assert staff.delete("/api/v1/people/P1/personal-data").status_code == 200
+    # The same batch again carries her name, phone and profile: reported and refused.
+    checked = upload(staff, *good_files, dry_run=True)
+    assert checked.status_code == 422
+    assert [(p["code"], p["row"]) for p in checked.json()["problems"]] == [
+        ("erased_person_named", 2)
+    ]
+    assert "full_name, phone, skills_text" in checked.json()["problems"][0]["message_en"]
+    assert upload(staff, *good_files).status_code == 422
+    # Confirmed: she stays erased, nobody gets a new version, and the log says who.
+    files = [("files", (p.name, p.read_bytes())) for p in good_files]
+    stored = staff.post("/api/v1/imports", files=files, data={"confirm_erased": "true"})
+    assert stored.status_code == 200, stored.text
+    assert stored.json()["counts"]["people"] == {"new": 0, "updated": 0, "unchanged": 9}
+    assert stored.json()["existing"]["people"]["changed"] == 0
+    for person in ("P1", "P5"):
+        versions = staff.get(f"/api/v1/people/{person}/history").json()
+        assert [v["version"] for v in versions] == [1], person
+    assert staff.get("/api/v1/people/P1").json()["full_name"] is None
+    assert ("erased_named", "P1", ["full_name", "phone", "skills_text"]) in as_admin_audit(app)
+    # The data page asks the same, and its confirmation carries the choice through.
+    page = TestClient(app, headers={"Origin": "http://testserver"})
+    page.post("/sign-in", data={"username": "relocation_staff", "password": PASSWORD})
+    refused = page.post("/data", files=files)
+    assert refused.status_code == 422 and "se borraron a su pedido" in refused.text
+    checked = page.post("/data", files=files, data={"confirm_erased": "true"})
+    assert checked.status_code == 200, checked.text[:300]
+    key = checked.text.split('name="pending" value="')[1].split('"')[0]
+    assert '<input type="hidden" name="confirm_erased" value="true">' in checked.text
+    confirmed = page.post("/data", data={"pending": key, "confirm_erased": "true"})
+    assert confirmed.status_code == 200 and "Importación guardada" in confirmed.text

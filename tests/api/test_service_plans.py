@@ -1,18 +1,23 @@
 """Plan jobs through the service: run, watch, review, approve; and what happens when a
 job is cancelled, killed or the service restarts."""
 
+import datetime as dt
+import re
 import subprocess
 import sys
+import threading
 import time
 
+import pandas as pd
 import pytest
+from fastapi.testclient import TestClient
 
 from arraigo.api.app import create_app
 from arraigo.api.db import PlanJob
 from arraigo.api.services.jobs import this_process
 from arraigo.data import generate_scenario
 
-from .conftest import Client, settings_for, upload, wait
+from .conftest import PASSWORD, Client, settings_for, upload, wait
 
 
 @pytest.fixture
@@ -33,6 +38,10 @@ def test_a_plan_runs_in_the_background_and_keeps_every_capacity(as_role, scenari
     assert result["status"] in ("optimal", "feasible")
     placed = [f for f in result["families"] if f["city"]]
     assert placed and all(f["reason"] for f in result["families"])
+    # The solver's course stays with the job: [seconds, best plan, bound] for the chart.
+    course = plan["progress"]["history"]
+    assert course and course[-1][2] is not None
+    assert [point[0] for point in course] == sorted(point[0] for point in course)
     # Each family's runner-up is another city, named for staff beside the reason.
     runners = [f for f in placed if f["runner_up"]]
     assert runners and all(f["runner_up"] != f["city"] for f in runners)
@@ -81,6 +90,27 @@ def running_plan(staff) -> int:
             return plan_id
         time.sleep(0.1)
     raise AssertionError(f"plan {plan_id} did not start: {plan}")
+
+
+def test_a_queued_plan_says_its_place_in_the_queue_and_its_bar_is_not_full(app, loaded):
+    busy = threading.BoundedSemaphore(1)
+    busy.acquire()  # the one solver slot is taken: every plan waits in the queue
+    app.state.runner.slots = busy
+    first, second = (
+        loaded.post("/api/v1/plans", json={"time_limit": 60}).json()["id"] for _ in "ab"
+    )
+    plan = loaded.get(f"/api/v1/plans/{second}").json()
+    assert (plan["status"], plan["queue_position"]) == ("queued", 2)
+    assert loaded.get(f"/api/v1/plans/{first}").json()["queue_position"] == 1
+    browser = TestClient(app, headers={"Origin": "http://testserver"})
+    browser.post("/sign-in", data={"username": "relocation_staff", "password": PASSWORD})
+    page = browser.get(f"/plans/{second}").text
+    assert "posición 2" in page
+    bar = re.search(r"<progress id=\"progress-bar\"[^>]*>", page).group(0)
+    assert "value=" not in bar, "a queued plan's bar shows no progress at all"
+    for plan_id in (first, second):
+        assert loaded.post(f"/api/v1/plans/{plan_id}/cancel").status_code == 200
+    assert wait(loaded, second, until=("cancelled",), seconds=30)["status"] == "cancelled"
 
 
 def test_a_cancelled_plan_stops_and_leaves_no_result(loaded, held):
@@ -166,20 +196,42 @@ def test_a_start_fails_the_jobs_of_stopped_processes_only(app, database_url):
     }
 
 
-def test_a_plan_may_price_capacity_for_the_arrivals_expected_and_plans_alone_by_default(loaded):
-    body = {"time_limit": 5, "dynamic": True}
-    priced = wait(loaded, loaded.post("/api/v1/plans", json=body).json()["id"])
-    assert priced["status"] == "draft", priced["error"]
-    pricing = priced["result"]["pricing"]
-    # Four families registered over the last eight weeks: two expected in three weeks.
-    assert (pricing["method"], pricing["forecast_families"]) == ("dynamic", 2)
-    assert all(p["price"] > 0 for p in pricing["prices"])
-    planned = {f["family_id"] for f in priced["result"]["families"]}
-    assert planned == {"F1", "F2", "F3", "F4"}  # the stand-ins are never in the plan
-    alone = loaded.post("/api/v1/plans", json={"time_limit": 5}).json()  # the default
-    pricing = wait(loaded, alone["id"])["result"]["pricing"]
-    assert (pricing["method"], pricing["forecast_families"], pricing["prices"]) == (
-        "myopic",
-        0,
-        [],
-    )
+def test_weekly_plans_reserve_capacity_until_the_cities_declare_new_numbers(
+    loaded, good_files, tmp_path
+):
+    def pricing(body):
+        plan = wait(
+            loaded, loaded.post("/api/v1/plans", json={"time_limit": 5, **body}).json()["id"]
+        )
+        assert plan["status"] == "draft", plan["error"]
+        assert {f["family_id"] for f in plan["result"]["families"]} == {"F1", "F2", "F3", "F4"}
+        return plan["result"]["pricing"]  # the stand-ins for later arrivals are never planned
+
+    # By default, with no declared_until: the declaration period (4 weeks) from today's
+    # import, so three weeks of arrivals after this one.
+    default = pricing({})
+    today = dt.date.today()
+    assert default["requested"] and default["horizon_weeks"] == 3
+    assert default["declared_until"] == (today + dt.timedelta(days=27)).isoformat()
+
+    def declared_until(day: str) -> None:
+        destinations = pd.read_csv(next(p for p in good_files if p.stem == "destinations"))
+        path = tmp_path / day / "destinations.csv"
+        path.parent.mkdir()
+        destinations.assign(declared_until=day).to_csv(path, index=False)
+        assert upload(loaded, path).status_code == 200
+
+    # Numbers that hold four weeks from the plan's week: three weeks of arrivals at the
+    # rate the four stored families registered (4 over 50 days), two families, priced.
+    declared_until("2026-11-29")
+    priced = pricing({"as_of": "2026-11-02"})
+    assert (priced["method"], priced["horizon_weeks"], priced["forecast_families"]) == (
+        "dynamic", 3, 2
+    )  # fmt: skip
+    assert priced["prices"] and all(p["price"] > 0 for p in priced["prices"])
+    # Staff may switch it off for a plan.
+    assert pricing({"as_of": "2026-11-02", "dynamic": False})["method"] == "myopic"
+    # In the last week before new numbers nothing is worth keeping: the week alone.
+    declared_until("2026-11-08")
+    last = pricing({"as_of": "2026-11-02"})
+    assert (last["method"], last["horizon_weeks"], last["prices"]) == ("myopic", 0, [])

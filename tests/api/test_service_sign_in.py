@@ -7,8 +7,13 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from arraigo.api.services.errors import Invalid
-from arraigo.api.services.signin import ACCOUNT_FREE_FAILURES, ADDRESS_FREE_FAILURES
+from arraigo.api.services.errors import Invalid, TooManyAttempts
+from arraigo.api.services.signin import (
+    ACCOUNT_FREE_FAILURES,
+    ACCOUNT_FREE_FAILURES_ANYWHERE,
+    ADDRESS_FREE_FAILURES,
+    SignInGuard,
+)
 from arraigo.api.services.users import create_user
 
 from .conftest import PASSWORD
@@ -105,3 +110,48 @@ def test_a_weak_new_password_is_refused_and_sessions_stay(as_role):
     response = admin.patch("/api/v1/users/relocation_staff", json={"password": "relocation_staff"})
     assert response.status_code == 422
     assert staff.get("/api/v1/me").status_code == 200
+
+
+def test_two_processes_share_the_counts_through_the_database(app):
+    # Two guards over one database, as two worker processes hold them.
+    guards = [app.state.sign_in_guard, SignInGuard(app.state.sessions)]
+    with app.state.sessions() as session:
+        for attempt in range(ACCOUNT_FREE_FAILURES + 1):
+            guard = guards[attempt % 2]
+            assert guard.authenticate(session, "admin", "no-es-la-clave", "10.0.0.1") is None
+        for guard in guards:
+            with pytest.raises(TooManyAttempts) as refused:
+                guard.authenticate(session, "admin", PASSWORD, "10.0.0.1")
+            assert refused.value.retry_after == 1
+
+
+def test_an_ipv6_client_rotating_addresses_in_its_network_is_counted_once(app):
+    guard = app.state.sign_in_guard
+    with app.state.sessions() as session:
+        for n in range(ADDRESS_FREE_FAILURES + 1):
+            address = f"2001:db8:0:7::{n + 1:x}"
+            assert guard.authenticate(session, f"nadie{n}", "no-es-la-clave", address) is None
+        with pytest.raises(TooManyAttempts):
+            guard.authenticate(session, "admin", PASSWORD, "2001:db8:0:7:ffff::1")
+        # Another network, and an IPv4 client, are not held back.
+        assert guard.authenticate(session, "admin", PASSWORD, "2001:db8:0:8::1") is not None
+        assert guard.authenticate(session, "partner", PASSWORD, "::ffff:10.0.0.9") is not None
+
+
+def test_one_guesser_cannot_make_the_owner_wait_but_many_together_do(app):
+    guard = app.state.sign_in_guard
+    with app.state.sessions() as session:
+        for _ in range(ACCOUNT_FREE_FAILURES + 1):
+            assert guard.authenticate(session, "admin", "no-es-la-clave", "10.0.0.66") is None
+        with pytest.raises(TooManyAttempts):
+            guard.authenticate(session, "admin", PASSWORD, "10.0.0.66")
+        # The owner, elsewhere, signs in; and their success forgives only the account.
+        assert guard.authenticate(session, "admin", PASSWORD, "10.0.0.1") is not None
+        with pytest.raises(TooManyAttempts):
+            guard.authenticate(session, "admin", PASSWORD, "10.0.0.66")
+        # Guessers at many addresses together make the account wait everywhere.
+        for n in range(ACCOUNT_FREE_FAILURES_ANYWHERE + 1):
+            address = f"10.1.{n // ACCOUNT_FREE_FAILURES}.1"
+            assert guard.authenticate(session, "admin", "no-es-la-clave", address) is None
+        with pytest.raises(TooManyAttempts):
+            guard.authenticate(session, "admin", PASSWORD, "10.0.0.1")

@@ -7,9 +7,11 @@ import pytest
 
 from arraigo.optimizer import (
     NO_CITY,
+    GroupShare,
     Instance,
     PlanOptions,
     SolveParams,
+    build_formulation,
     make_plan,
     plan_record,
     relax,
@@ -69,7 +71,7 @@ def test_explanations_name_the_city_the_runner_up_and_the_scarce_seat():
     assert (seat.used, seat.capacity) == (1, 1.0)
     # A second seat would let A move from León (0.6) to Saltillo (1.0): +0.4.
     assert seat.shadow_price == pytest.approx(0.4)
-    assert "un lugar más de primaria en Saltillo vale +0.40" in seat.text
+    assert "una plaza más de primaria en Saltillo sumaría 0.40 al valor del plan" in seat.text
     assert usage["León", "school_primaria"].capacity is None
 
 
@@ -140,3 +142,40 @@ def test_pdlp_bound_holds_however_approximate_its_duals(make_instance):
         assert pdlp.method == "pdlp"
         assert pdlp.bound >= best.objective - 1e-6
         assert np.all(pdlp.shadow_price >= 0.0)
+
+
+def test_reasons_speak_the_pages_language_and_of_the_familys_own_preferences():
+    instance = two_city_instance()
+    instance.preference[:] = [[1.0, 0.0], [0.0, 0.0], [0.0, 1.0]]
+    plan = make_plan(instance, params=FAST)
+    spanish = {e.family_id: e.reason for e in plan.explanation.families}
+    assert "La familia prefería Saltillo" in spanish["A"]  # sent to León: no seat left
+    assert "primaria" in spanish["A"]
+    assert "su ciudad preferida" in spanish["C"] or "prefería León" in spanish["C"]
+    record = plan_record(plan)
+    english = {f["family_id"]: f["reason_en"] for f in record["families"]}
+    assert (
+        english["A"].startswith("Goes to León") and "The family preferred Saltillo" in english["A"]
+    )
+    assert "primary school" in english["A"]
+    assert not any(
+        "puntos" in f["reason"] or "points" in f["reason_en"] for f in record["families"]
+    )
+
+
+def test_the_price_of_a_minimum_group_share_is_what_one_point_more_costs(make_instance):
+    """The LP dual of the share row against re-solving the LP with the share a tenth of a
+    point higher: the loss is price · δ · families relocated."""
+    instance = make_instance(1, families=30, cities=3)
+    group = np.arange(instance.n_families) % 3 == 0
+    options = PlanOptions(fairness=(GroupShare("g", group, 0.5),))
+    base = relax(instance, options)
+    assert base.share_price[0] > 0.1, "the share binds in this batch"
+    relocated = base.values[: build_formulation(instance, options).n_pairs].sum()
+    higher = relax(instance, PlanOptions(fairness=(GroupShare("g", group, 0.501),)))
+    loss = base.objective - higher.objective
+    assert loss == pytest.approx(base.share_price[0] * 0.001 * relocated, rel=1e-3)
+    # The plan record states it per percentage point, with the share reached.
+    share = plan_record(make_plan(instance, options, params=FAST))["shares"][0]
+    assert share["min_share"] == 0.5 and share["share"] >= 0.5 - 1e-9
+    assert share["price"] == pytest.approx(base.share_price[0], abs=1e-6)

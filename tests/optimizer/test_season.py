@@ -45,3 +45,12 @@ def test_capacity_prices_rise_when_more_arrivals_are_expected(season):
     assert crowded.position_price.shape == pool.positions.shape
     assert crowded.capacity_price.sum() >= alone.capacity_price.sum()
     assert crowded.capacity_price.sum() + crowded.position_price.sum() > 0
+
+
+def test_several_sampled_futures_price_capacity_at_the_mean_of_their_duals(season):
+    pool, weeks, history = season
+    one, other = history[: len(history) // 2], history[len(history) // 2 :]
+    first = capacity_prices(pool, weeks[0], one, SCORES_ONLY).capacity_price
+    second = capacity_prices(pool, weeks[0], other, SCORES_ONLY).capacity_price
+    both = capacity_prices(pool, weeks[0], [one, other], SCORES_ONLY).capacity_price
+    np.testing.assert_allclose(both, (first + second) / 2)

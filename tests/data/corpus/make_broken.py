@@ -244,9 +244,9 @@ CASES: dict[str, tuple[str, Callable[[], Rows | str | bytes], list[tuple]]] = {
         cell("vacancies", 2, "state", "Nuevo León"),
         [("vacancies.csv", 2, "state", "state_mismatch")],
     ),
-    "positions_zero": (
+    "positions_negative": (
         "vacancies.csv",
-        cell("vacancies", 3, "positions", "0"),
+        cell("vacancies", 3, "positions", "-1"),
         [("vacancies.csv", 3, "positions", "out_of_range")],
     ),
     "salary_negative": (
