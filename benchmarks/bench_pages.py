@@ -8,8 +8,9 @@ one vacancy, first ask and again. Targets: under 1 s a page, under 2 s for candi
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_pages.py \
         [--families 7500] [--placed 2000] [--keep DIR]
 
-The matcher is fitted before the timings (a service fits it in the background after
-each import; the first fit of a fresh cache encodes every posting once).
+The matcher is fitted, and the working-age people read for it, after the page timings
+and timed on their own (a service does both in the background after each import; the
+first fit of a fresh cache encodes every posting once).
 """
 
 import argparse
@@ -23,10 +24,9 @@ from pathlib import Path
 
 from _results import machine, markdown_table, write_section
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
 from arraigo.api.app import create_app
-from arraigo.api.db import PlanJob, User
+from arraigo.api.db import PlanJob
 from arraigo.api.services.imports import run_import
 from arraigo.api.services.placements import place_families
 from arraigo.api.services.store import current_frame
@@ -73,12 +73,14 @@ def build(folder: Path, families: int, placed: int) -> Settings:
     return settings
 
 
-def timed(client: TestClient, url: str, repeat: int = 3) -> tuple[float, float, int]:
+def timed(
+    client: TestClient, url: str, headers: dict[str, str], repeat: int = 3
+) -> tuple[float, float, int]:
     """Seconds of the first ask and the best of ``repeat``, and the status code."""
     times, code = [], 0
     for _ in range(repeat):
         started = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, headers=headers)
         times.append(time.perf_counter() - started)
         code = response.status_code
     return times[0], min(times), code
@@ -101,13 +103,6 @@ def main() -> None:
     else:
         settings = build(folder, args.families, args.placed)
     app = create_app(settings)
-    with app.state.sessions() as session:
-        staff = session.scalar(select(User).where(User.username == "staff"))
-        started = time.perf_counter()
-        app.state.matching.refit(session)
-        session.commit()
-        print(f"matcher fitted: {time.perf_counter() - started:.1f} s", flush=True)
-        del staff
     pages = [
         ("Placements by family", "/placements"),
         ("Placements past row 1,000", "/placements?offset=1000"),
@@ -128,35 +123,59 @@ def main() -> None:
         ("Candidates for a vacancy", "/candidates?vacancy_id=V000001"),
         ("Candidates for another vacancy", "/candidates?vacancy_id=V003001"),
     ]
-    rows = []
-    with TestClient(app) as client:
-        signed = client.post("/sign-in", data={"username": "staff", "password": PASSWORD})
-        assert signed.status_code in (200, 303), signed.text
-        token = client.post("/auth/token", data={"username": "staff", "password": PASSWORD})
-        bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        for label, url in pages + candidates:
-            target = CANDIDATES_TARGET if (label, url) in candidates else PAGE_TARGET
-            if url.startswith("/api/"):
-                client.headers.update(bearer)
-            first, best, code = timed(client, url)
-            client.headers.pop("Authorization", None)
-            verdict = "yes" if first < target else "NO"
-            rows.append([label, f"`{url}`", code, f"{first:.2f}", f"{best:.2f}", verdict])
-            print(f"{label:34} {code} first {first:6.2f} s  best {best:6.2f} s  {verdict}")
+    # Without the app's lifespan: no background refit competes with the timings; the
+    # matcher and the people it ranks are read below, timed on their own.
+    client = TestClient(app, headers={"Origin": "http://testserver"})
+    signed = client.post("/sign-in", data={"username": "staff", "password": PASSWORD})
+    assert signed.status_code in (200, 303), signed.text
+    token = client.post("/auth/token", data={"username": "staff", "password": PASSWORD})
+    bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    rows: list[list[object]] = []
+    notes: list[str] = []
+
+    def ask(label: str, url: str, target: float) -> None:
+        headers = bearer if url.startswith("/api/") else {}
+        first, best, code = timed(client, url, headers)
+        verdict = "yes" if first < target else "NO"
+        rows.append([label, f"`{url}`", code, f"{first:.2f}", f"{best:.2f}", verdict])
+        print(f"{label:34} {code} first {first:6.2f} s  best {best:6.2f} s  {verdict}", flush=True)
+
+    for label, url in pages:
+        ask(label, url, PAGE_TARGET)
+    write_section("pages", report(args, rows, notes))
+    with app.state.sessions() as session:
+        started = time.perf_counter()
+        fitted = app.state.matching.fitted_matcher(session)
+        notes.append(f"matcher fitted in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        app.state.matching.candidate_pool(session, fitted)
+        notes.append(
+            f"working-age people read for candidates in {time.perf_counter() - started:.0f} s "
+            "(once per version of the records, in the background after an import)"
+        )
+        session.commit()
+    print("; ".join(notes), flush=True)
+    for label, url in candidates:
+        ask(label, url, CANDIDATES_TARGET)
+    write_section("pages", report(args, rows, notes))
     app.state.runner.shutdown()
+
+
+def report(args: argparse.Namespace, rows: list[list[object]], notes: list[str]) -> str:
     one, five, _ = os.getloadavg()
     header = ["list", "address", "status", "first ask (s)", "best of 3 (s)", "under target"]
-    body = (
+    return (
         "## Pages at the programme's scale (issue 13)\n\n"
         f"{args.families:,} families generated and imported into SQLite, {args.placed:,} of "
         "them placed; each page asked by a signed-in caseworker through the app in process "
-        f"(targets: {PAGE_TARGET:.0f} s a page, {CANDIDATES_TARGET:.0f} s for candidates).\n\n"
+        f"(targets: {PAGE_TARGET:.0f} s a page, {CANDIDATES_TARGET:.0f} s for candidates)"
+        + (f"; {'; '.join(notes)}" if notes else "")
+        + ".\n\n"
         + markdown_table(header, rows)
         + f"\n\n{machine()} Load average {one:.1f} (1 min), {five:.1f} (5 min) at the end "
         "(the machine is shared: numbers under load are upper bounds). "
         "`python benchmarks/bench_pages.py`."
     )
-    write_section("pages", body)
 
 
 if __name__ == "__main__":
