@@ -181,6 +181,11 @@ class Matcher(BaseEstimator):
             lexical=self.lexical_vectorizer_,
         )
 
+    def read_people(self, people: pd.DataFrame) -> Profiles:
+        """``people`` read once for scoring (their text encoded, occupations found), to
+        rank them for vacancy after vacancy with ``rank_people(..., profiles=)``."""
+        return self._profiles(people)
+
     # --- scoring pairs ------------------------------------------------------------------
 
     def _score(self, profiles: Profiles, person: np.ndarray, vacancy: np.ndarray) -> pd.DataFrame:
@@ -304,11 +309,13 @@ class Matcher(BaseEstimator):
         top_k: int = 10,
         vacancy_ids: list[str] | None = None,
         lang: str | None = None,
+        profiles: Profiles | None = None,
     ) -> pd.DataFrame:
         """The ``top_k`` people for each vacancy (all fitted ones, or ``vacancy_ids``),
-        reasons in ``lang`` (default the matcher's)."""
+        reasons in ``lang`` (default the matcher's); ``profiles``, when given, are
+        ``people`` as :meth:`read_people` read them."""
         order = ("vacancy_id", "rank", "person_id")
-        profiles = self._profiles(people)
+        profiles = self._profiles(people) if profiles is None else profiles
         chosen = (
             np.arange(len(self.vacancy_ids_))
             if vacancy_ids is None

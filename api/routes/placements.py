@@ -2,11 +2,20 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from ..deps import Offset, RowId, SessionDep, Staff, StaffOrOfficer
-from ..schemas import EventIn, EventOut, FollowUp, PlacementOut, PlacementPatch
-from ..services import placements
+from ..schemas import (
+    AssignManyIn,
+    AssignManyOut,
+    EventIn,
+    EventOut,
+    FollowUp,
+    PlacementOut,
+    PlacementPatch,
+)
+from ..services import caseload, placements
+from ..vocab import PlacementStatus
 
 router = APIRouter(prefix="/api/v1/placements", tags=["placements"])
 
@@ -17,12 +26,31 @@ Mine = Annotated[bool, Query(description="Only those I follow.")]
 def list_placements(
     session: SessionDep,
     user: StaffOrOfficer,
+    response: Response,
     mine: Mine = False,
     city: str | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     offset: Offset = 0,
+    officer: Annotated[
+        str | None, Query(max_length=80, description="A username, or `-` for nobody yet.")
+    ] = None,
+    status: PlacementStatus | None = None,
 ) -> list[PlacementOut]:
-    return placements.list_placements(session, user, mine, city, limit, offset)
+    """The caller's cases (every placement for staff), oldest first; the header
+    `X-Total-Count` says how many pass the filters, beyond this page."""
+    page = placements.list_placements(session, user, mine, city, limit, offset, officer, status)
+    response.headers["X-Total-Count"] = str(page.total)
+    return page.items
+
+
+@router.post(
+    "/assign", response_model=AssignManyOut, summary="Assign an officer to a family or a city"
+)
+def assign_many(body: AssignManyIn, session: SessionDep, user: Staff) -> AssignManyOut:
+    """The working-age members of one family, or every working-age member of a city's
+    families whom nobody follows yet; children are never assigned. Logged."""
+    changed = caseload.assign_many(session, user, body.officer, body.family_id, body.city)
+    return AssignManyOut(placements=changed)
 
 
 @router.patch("/{placement_id}", response_model=PlacementOut, summary="Assign an officer")

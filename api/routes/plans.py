@@ -1,9 +1,11 @@
 """Plan jobs: start, watch, cancel; review a draft (lock, veto, move), re-optimise,
 approve."""
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from ..deps import RowId, RunnerDep, SessionDep, Staff
+from fastapi import APIRouter, Query, Response
+
+from ..deps import Offset, RowId, RunnerDep, SessionDep, Staff
 from ..schemas import (
     ApprovalOut,
     ApprovalPreview,
@@ -26,8 +28,16 @@ def start_plan(body: PlanRequest, session: SessionDep, user: Staff, runner: Runn
 
 
 @router.get("", response_model=list[PlanOut], summary="Plans, newest first")
-def list_plans(session: SessionDep, user: Staff) -> list[PlanOut]:
-    return plans.list_plans(session)
+def list_plans(
+    session: SessionDep,
+    user: Staff,
+    response: Response,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Offset = 0,
+) -> list[PlanOut]:
+    """The header `X-Total-Count` says how many plans there are, beyond this page."""
+    response.headers["X-Total-Count"] = str(plans.count_plans(session))
+    return plans.list_plans(session, limit, offset)
 
 
 @router.get("/{plan_id}", response_model=PlanOut, summary="A plan: status, progress, result")

@@ -24,6 +24,12 @@ from ..services.erasure import checkpoint
 router = APIRouter(prefix="/api/v1", tags=["records"])
 
 Limit = Annotated[int, Query(ge=1, le=1000)]
+Search = Annotated[
+    str | None,
+    Query(
+        max_length=200, description="Words to find (case and accents ignored), in ids and names."
+    ),
+]
 
 
 @router.get("/people", response_model=Page[PersonOut], summary="People waiting or placed")
@@ -33,10 +39,12 @@ def list_people(
     family_id: str | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
+    q: Search = None,
 ) -> Page[PersonOut]:
     """Personal fields (name, phone) are null unless the role may see them: relocation
-    staff see everyone's, an employment officer only their candidates'."""
-    return records.list_people(session, user, family_id, limit, offset)
+    staff see everyone's, an employment officer only their candidates'. `q` finds ids,
+    and names only where the caller may see them; `total` counts every match."""
+    return records.list_people(session, user, family_id, limit, offset, q)
 
 
 @router.get("/people/{person_id}", response_model=PersonOut, summary="One person")
@@ -83,9 +91,16 @@ def erase(person_id: str, session: SessionDep, user: Staff, settings: SettingsDe
 
 @router.get("/families", response_model=Page[FamilyOut], summary="Families and their use")
 def list_families(
-    session: SessionDep, user: Staff, limit: Limit = 100, offset: Offset = 0
+    session: SessionDep,
+    user: Staff,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    q: Search = None,
+    origin: str | None = None,
+    waiting: Annotated[bool, Query(description="Only families no approved plan placed.")] = False,
 ) -> Page[FamilyOut]:
-    return records.list_families(session, limit, offset)
+    """`q` finds family ids and origins; `total` counts every family that passes."""
+    return records.list_families(session, limit, offset, q, origin, waiting)
 
 
 @router.get("/destinations", response_model=list[DestinationOut], summary="Destination cities")
@@ -100,8 +115,10 @@ def list_vacancies(
     city: str | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
+    q: Search = None,
 ) -> Page[VacancyOut]:
-    return records.list_vacancies(session, city, limit, offset)
+    """`q` finds vacancy ids, titles and employers; `total` counts every match."""
+    return records.list_vacancies(session, city, limit, offset, q)
 
 
 @router.get("/duplicates", response_model=list[DuplicateOut], summary="Likely duplicate people")

@@ -4,6 +4,8 @@ services that shape their answers."""
 from .plans import (
     ApprovalOut,
     ApprovalPreview,
+    AssignManyIn,
+    AssignManyOut,
     CityShare,
     DecisionIn,
     DecisionOut,
@@ -50,6 +52,8 @@ from .results import (
 __all__ = [
     "ApprovalOut",
     "ApprovalPreview",
+    "AssignManyIn",
+    "AssignManyOut",
     "AuditOut",
     "CapacityRow",
     "CityShare",

@@ -186,6 +186,18 @@ class PlacementPatch(BaseModel):
     )
 
 
+class AssignManyIn(BaseModel):
+    """An officer for one family's working-age members, or for a city's unassigned ones."""
+
+    officer: str | None = Field(max_length=80, description="Null: nobody follows them.")
+    family_id: str | None = Field(default=None, max_length=120, examples=["F00012"])
+    city: str | None = Field(default=None, max_length=120, examples=["Saltillo"])
+
+
+class AssignManyOut(BaseModel):
+    placements: int = Field(description="How many placements changed officer.")
+
+
 class EventIn(BaseModel):
     status: PlacementStatus
     date: dt.date = Field(examples=["2026-11-20"])

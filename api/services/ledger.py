@@ -18,15 +18,15 @@ with other positions changes what remains the same way.
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from arraigo.data import Dataset, resource_label
 
-from ..db import LedgerState, Placement
+from ..db import LedgerState, Placement, Record
 from ..vocab import RELEASED, PlacementStatus
 from .errors import Conflict
-from .store import current_frame, data_version
+from .store import current_frame, data_version, frame_from_json
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,12 @@ def placed_families(session: Session) -> set[str]:
     """Families an approved plan placed: not waiting any more, unless every placement of
     theirs was cancelled (they never moved). A family that moved and later left holds
     nothing, but is not planned again."""
-    rows = session.scalars(
-        select(Placement.family_id).where(Placement.status != PlacementStatus.cancelled)
-    )
-    return set(rows)
+    return set(session.scalars(placed_family_ids()))
+
+
+def placed_family_ids() -> Select[tuple[str]]:
+    """The families :func:`placed_families` names, as a query (for filters in SQL)."""
+    return select(Placement.family_id).where(Placement.status != PlacementStatus.cancelled)
 
 
 def use_of(
@@ -109,9 +111,17 @@ def capacity_cells(session: Session) -> dict[tuple[str, str], Cell]:
     }
 
 
-def position_cells(session: Session) -> dict[str, Cell]:
-    """vacancy_id -> its positions declared, held by placements, and remaining."""
-    vacancies = current_frame(session, "vacancies")
+def position_cells(session: Session, vacancy_ids: list[str] | None = None) -> dict[str, Cell]:
+    """vacancy_id -> its positions declared, held by placements, and remaining (of
+    ``vacancy_ids`` only, when given: a page of vacancies reads only its own)."""
+    if vacancy_ids is None:
+        vacancies = current_frame(session, "vacancies")
+    else:
+        query = select(Record.data).where(
+            Record.kind == "vacancies", Record.current, Record.key.in_(vacancy_ids)
+        )
+        rows = list(session.scalars(query))
+        vacancies = frame_from_json("vacancies", rows) if rows else None
     if vacancies is None:
         return {}
     held = active_placements(session)["vacancy_id"].dropna().value_counts()

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from arraigo.data import working_members
 from arraigo.matching import Matcher
 
-from ..db import MatchResult, OccupationCorrection, Record, User, transaction
+from ..db import AuditEntry, MatchResult, OccupationCorrection, Record, User, transaction
 from ..schemas import MatchOut
 from .errors import Conflict, NotFound
 from .matchers import matcher_for
@@ -83,6 +83,16 @@ class Fitted:
     vacancies: pd.DataFrame
 
 
+@dataclass(frozen=True)
+class Pool:
+    """The working-age people of one version of the records, and their profiles as
+    the matcher of ``key`` read them (None when nobody is of working age)."""
+
+    key: tuple[Any, ...]
+    people: pd.DataFrame | None
+    profiles: Any
+
+
 class MatchingService:
     """One per service process: its fitted matcher and the rankings it keeps."""
 
@@ -91,6 +101,8 @@ class MatchingService:
         self.fitted: Fitted | None = None
         self._known_version: tuple[int, int] | None = None
         self._fit_lock = threading.Lock()
+        self._pool: Pool | None = None
+        self._pool_lock = threading.Lock()
 
     def vacancies_version(self, session: Session, version: int | None = None) -> int:
         """Grows whenever a vacancy record changes (looked up only when any record did;
@@ -198,6 +210,36 @@ class MatchingService:
         visible = match_filter(session, user)
         return [visible(m) for m in ranked.matches(may_see_name(session, user, person_id))]
 
+    def candidate_pool(self, session: Session, fitted: Fitted) -> Pool:
+        """Every working-age person as the fitted matcher reads them, kept while the
+        records, the corrections and the matcher stay the same: reading 25,000 profiles
+        takes seconds, ranking them for one vacancy a fraction of one."""
+        key = (
+            fitted.version,
+            data_version(session),
+            session.scalar(select(func.max(OccupationCorrection.id))),
+            # An erasure rewrites records in place: their ids stay, the log moves on.
+            session.scalar(select(func.max(AuditEntry.id)).where(AuditEntry.action == "erase")),
+        )
+        pool = self._pool
+        if pool is not None and pool.key == key:
+            return pool
+        with self._pool_lock:
+            pool = self._pool
+            if pool is not None and pool.key == key:
+                return pool
+            people = current_frame(session, "people")
+            if people is not None:
+                people = people[working_members(people)]
+            if people is None or people.empty:
+                pool = Pool(key, None, None)
+            else:
+                people = with_corrections(session, people)
+                people["skills_text"] = people["skills_text"].fillna("")
+                pool = Pool(key, people, fitted.matcher.read_people(people))
+            self._pool = pool
+            return pool
+
     def candidates_for_vacancy(
         self, session: Session, user: User, vacancy_id: str, k: int = 10, lang: str = "es"
     ) -> list[MatchOut]:
@@ -208,15 +250,13 @@ class MatchingService:
             if closed is not None and vacancy_id in set(closed["vacancy_id"]):
                 raise Conflict(f"The vacancy {vacancy_id!r} is closed (0 positions).")
             raise NotFound(f"No vacancy {vacancy_id!r}.")
-        people = current_frame(session, "people")
+        pool = self.candidate_pool(session, fitted)
+        people = pool.people
         if people is None:
             return []
-        people = people[working_members(people)]
-        if people.empty:
-            return []
-        people = with_corrections(session, people)
-        people["skills_text"] = people["skills_text"].fillna("")
-        table = fitted.matcher.rank_people(people, top_k=k, vacancy_ids=[vacancy_id], lang=lang)
+        table = fitted.matcher.rank_people(
+            people, top_k=k, vacancy_ids=[vacancy_id], lang=lang, profiles=pool.profiles
+        )
         names = people.set_index("person_id")["full_name"] if "full_name" in people else None
         table["full_name"] = table["person_id"].map(names) if names is not None else None
         visible = match_filter(session, user)
@@ -225,7 +265,8 @@ class MatchingService:
 
 class Refitter:
     """Refits a process's matcher in the background soon after the vacancies change (an
-    import through any worker), so the first caseworker to ask does not wait for it."""
+    import through any worker), and reads the people again when they change, so the
+    first caseworker to ask does not wait for either."""
 
     def __init__(
         self, service: MatchingService, sessions: sessionmaker[Session], every: float | None = None
@@ -246,7 +287,9 @@ class Refitter:
         while not self.stop.is_set():
             try:
                 with transaction(self.sessions) as session:
-                    self.service.refit(session)
+                    fitted = self.service.refit(session)
+                    if fitted is not None:  # people read too: no wait for candidates
+                        self.service.candidate_pool(session, fitted)
             except Exception:  # a failed fit is retried; requests still report it
                 log.exception("background refit failed")
             self.stop.wait(self.every)

@@ -3,18 +3,19 @@ time, and the follow-ups that are due."""
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from arraigo.data import working_members
 
 from ..db import Placement, PlacementEvent, User, now
-from ..schemas import EventIn, EventOut, FollowUp, PlacementOut, PlacementPatch
-from ..vocab import HIRED, NEXT_CHECK, NEXT_STATUSES, RELEASED, PlacementStatus, Role
+from ..schemas import EventIn, EventOut, FollowUp, Page, PlacementOut, PlacementPatch
+from ..vocab import HIRED, NEXT_CHECK, NEXT_STATUSES, RELEASED, PlacementStatus
 from . import ledger
 from .audit import audit
+from .caseload import check_officer, placement_filters, working_age
 from .errors import Invalid, NotFound
-from .privacy import case_scope, check_case
+from .privacy import check_case
 from .store import current_frame, current_record
 
 
@@ -81,25 +82,28 @@ def list_placements(
     city: str | None = None,
     limit: int = 500,
     offset: int = 0,
-) -> list[PlacementOut]:
-    query = select(Placement).where(case_scope(user))
-    if mine:
-        query = query.where(Placement.officer == user.username)
-    if city:
-        query = query.where(Placement.city == city)
-    rows = session.scalars(query.order_by(Placement.id).offset(offset).limit(limit))
-    return [PlacementOut.model_validate(p) for p in rows]
+    officer: str | None = None,
+    status: str | None = None,
+) -> Page[PlacementOut]:
+    """The user's cases (all placements for staff) passing the filters, a page at a time
+    in the order they were made, and how many pass."""
+    where = placement_filters(user, mine=mine, city=city, officer=officer, status=status)
+    total = session.scalar(select(func.count(Placement.id)).where(*where)) or 0
+    query = select(Placement).where(*where).order_by(Placement.id).offset(offset).limit(limit)
+    items = [PlacementOut.model_validate(p) for p in session.scalars(query)]
+    return Page[PlacementOut](total=total, items=items)
 
 
 def assign(session: Session, user: User, placement_id: int, patch: PlacementPatch) -> PlacementOut:
-    """Give a placement to an employment officer to follow (or to nobody)."""
+    """Give a placement to an employment officer to follow (or to nobody); only people
+    of working age are followed."""
     placement = _placement(session, placement_id)
-    if patch.officer is not None:
-        officer = session.scalar(select(User).where(User.username == patch.officer))
-        if officer is None or officer.role != Role.employment_officer:
-            raise Invalid(
-                f"'{patch.officer}' no es un oficial de empleo / not an employment officer."
-            )
+    check_officer(session, patch.officer)
+    if patch.officer is not None and not working_age(session, [placement.person_id]):
+        raise Invalid(
+            "Solo se asigna oficial de empleo a personas de 18 a 64 años / only people aged "
+            "18 to 64 are followed by an employment officer."
+        )
     placement.officer = patch.officer
     audit(session, user, "placement_assign", "placement", placement_id, officer=patch.officer)
     return PlacementOut.model_validate(placement)
@@ -107,18 +111,21 @@ def assign(session: Session, user: User, placement_id: int, patch: PlacementPatc
 
 def due(session: Session, user: User, mine: bool = False, within_days: int = 7) -> list[FollowUp]:
     """The next status to confirm for each placement, due within ``within_days`` days
-    (overdue first)."""
+    (overdue first). Each placement's last status comes from one query for all."""
     today = now().date()
-    query = select(Placement).where(case_scope(user))
-    if mine:
-        query = query.where(Placement.officer == user.username)
+    scope = placement_filters(user, mine=mine)
+    events = session.execute(
+        select(Placement, PlacementEvent.status, PlacementEvent.date)
+        .join(PlacementEvent, PlacementEvent.placement_id == Placement.id)
+        .where(*scope)
+        .order_by(Placement.id, PlacementEvent.date, PlacementEvent.id)
+    ).all()
+    last: dict[int, tuple[Placement, str, dt.date]] = {}
+    for placement, status, date in events:
+        last[placement.id] = (placement, status, date)
     out = []
-    for placement in session.scalars(query):
-        events = _events(session, placement.id)
-        if not events:
-            continue
-        last = events[-1]
-        check = next_check(last.status, last.date)
+    for placement, status, date in last.values():
+        check = next_check(status, date)
         if check is None or (check[1] - today).days > within_days:
             continue
         out.append(
@@ -127,8 +134,8 @@ def due(session: Session, user: User, mine: bool = False, within_days: int = 7) 
                 person_id=placement.person_id,
                 city=placement.city,
                 officer=placement.officer,
-                last_status=last.status,
-                last_date=last.date,
+                last_status=status,
+                last_date=date,
                 due=check[0],
                 due_date=check[1],
                 overdue_days=max(0, (today - check[1]).days),

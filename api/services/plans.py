@@ -127,15 +127,21 @@ def queue_position(session: Session, job: PlanJob) -> int | None:
     return int(ahead or 0) + 1
 
 
-def list_plans(session: Session, limit: int = 100) -> list[PlanOut]:
-    """The newest plans, without their results."""
-    jobs = list(session.scalars(select(PlanJob).order_by(PlanJob.id.desc()).limit(limit)))
+def list_plans(session: Session, limit: int = 100, offset: int = 0) -> list[PlanOut]:
+    """The newest plans, without their results, ``limit`` from ``offset`` on (how many
+    there are: :func:`count_plans`)."""
+    query = select(PlanJob).order_by(PlanJob.id.desc()).offset(offset).limit(limit)
+    jobs = list(session.scalars(query))
     now_state = ledger.state(session)
     newer = successors(session, [job.id for job in jobs])
     return [
         plan_out(job, with_result=False, now_state=now_state, superseded_by=newer.get(job.id))
         for job in jobs
     ]
+
+
+def count_plans(session: Session) -> int:
+    return session.scalar(select(func.count(PlanJob.id))) or 0
 
 
 def get_plan(session: Session, plan_id: int) -> PlanOut:

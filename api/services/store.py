@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from arraigo.data import KEY_COLUMNS, KINDS, LIST_COLUMNS, PERSONAL_COLUMNS, Dataset
@@ -178,6 +178,51 @@ def current_record(session: Session, kind: str, key: str) -> Record:
     if record is None:
         raise NotFound(f"No {kind} record {key!r}.")
     return record
+
+
+def _current(kind: str, where: tuple[ColumnElement[bool], ...]):
+    return select(Record).where(Record.kind == kind, Record.current, *where)
+
+
+def json_text(field: str) -> ColumnElement[str]:
+    """A field of a record's data as text, in SQL (for filters on the current records)."""
+    return Record.data[field].as_string()
+
+
+def current_page(
+    session: Session,
+    kind: str,
+    offset: int,
+    limit: int,
+    where: tuple[ColumnElement[bool], ...] = (),
+) -> tuple[int, list[Record]]:
+    """How many current records of a kind pass ``where``, and the ``limit`` of them from
+    ``offset`` on, in import order: one page read from the database, not the whole kind."""
+    query = _current(kind, where)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Record.id).offset(offset).limit(limit))
+    return total, list(rows)
+
+
+def current_fields(
+    session: Session,
+    kind: str,
+    fields: tuple[str, ...],
+    where: tuple[ColumnElement[bool], ...] = (),
+) -> list[tuple[Any, ...]]:
+    """(row id, key, *fields as text) of every current record passing ``where``, in
+    import order: what a search box reads, without loading whole records."""
+    columns = [json_text(f) for f in fields]
+    query = select(Record.id, Record.key, *columns).where(
+        Record.kind == kind, Record.current, *where
+    )
+    return [tuple(row) for row in session.execute(query.order_by(Record.id))]
+
+
+def records_by_id(session: Session, ids: list[int]) -> list[Record]:
+    """Records by row id, in the order given."""
+    found = {r.id: r for r in session.scalars(select(Record).where(Record.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 def current_records(session: Session, kind: str) -> list[Record]:

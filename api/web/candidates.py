@@ -1,16 +1,18 @@
-"""Candidate search: find a person and see their best vacancies, or pick a vacancy and
-see the best people for it."""
+"""Candidate search: find a person among everyone stored and see their best vacancies,
+or find a vacancy and see the best people for it. Both searches run in the services
+over every record, a page at a time."""
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from arraigo.data import fold
-
 from ..deps import MatchingDep, SessionDep
 from ..services import records
+from .paging import Size, Start, pager
 from .render import Workers, attempt, language, page_router, render
 
 router = page_router()
+FOUND_PER_PAGE = 20
+CANDIDATES = (10, 25, 50, 100)  # how many candidates a vacancy shows
 
 
 @router.get("/candidates", response_class=HTMLResponse)
@@ -22,14 +24,17 @@ def candidates_page(
     q: str = "",
     person_id: str | None = None,
     vacancy_id: str | None = None,
+    vq: str = "",
+    city: str = "",
+    offset: Start = 0,
+    voffset: Start = 0,
+    limit: Size = FOUND_PER_PAGE,
+    k: int = CANDIDATES[0],
 ):
-    people = records.list_people(session, user, limit=1000).items
-    found = []
+    found = people_pager = None
     if q.strip():
-        needle = fold(q.strip())
-        found = [
-            p for p in people if needle in fold(p.person_id) or needle in fold(p.full_name or "")
-        ][:25]
+        found = records.list_people(session, user, limit=limit, offset=offset, q=q)
+        people_pager = pager("/candidates", offset, limit, found.total, q=q)
     lang = language(request)  # reasons in the reader's language
     person, person_matches, vacancy_matches, error = None, None, None, None
     if person_id:
@@ -38,10 +43,19 @@ def candidates_page(
             person_matches, error = attempt(
                 session, lambda: matching.matches_for_person(session, user, person_id, 10, lang)
             )
-    vacancies = records.list_vacancies(session, limit=1000).items
+    vacancies = vacancy_pager = None
+    if vq.strip() or city:
+        vacancies = records.list_vacancies(session, city or None, limit=limit, offset=voffset, q=vq)
+        vacancy_pager = pager(
+            "/candidates", voffset, limit, vacancies.total, key="voffset", vq=vq, city=city
+        )
+    vacancy, k = None, k if k in CANDIDATES else CANDIDATES[0]
     if vacancy_id:
+        vacancy, error = attempt(session, lambda: records.get_vacancy(session, vacancy_id))
+    if vacancy is not None:
         vacancy_matches, error = attempt(
-            session, lambda: matching.candidates_for_vacancy(session, user, vacancy_id, 10, lang)
+            session,
+            lambda: matching.candidates_for_vacancy(session, user, vacancy_id, k, lang),
         )
     return render(
         request,
@@ -49,11 +63,18 @@ def candidates_page(
         user,
         q=q,
         found=found,
+        people_pager=people_pager,
         person=person,
         person_matches=person_matches,
         vacancy_id=vacancy_id,
-        vacancy=next((v for v in vacancies if v.vacancy_id == vacancy_id), None),
+        vacancy=vacancy,
         vacancies=vacancies,
+        vacancy_pager=vacancy_pager,
+        vq=vq,
+        city=city,
+        cities=[d.city for d in records.list_destinations(session)],
         vacancy_matches=vacancy_matches,
+        k=k,
+        more=[n for n in CANDIDATES if n > k],
         error=error,
     )

@@ -1,5 +1,6 @@
-"""The data page: upload files (checked first, stored on confirmation), the last
-imports, and each city's capacity use."""
+"""The data page: upload files (checked first, stored on confirmation; problems told
+once per file, column and rule, with hints for what spreadsheets do to files), a
+template and the columns of each file, the last imports, and each city's capacity use."""
 
 from typing import Annotated, Any
 
@@ -9,9 +10,9 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from ..db import User
-from ..deps import PendingDep, SessionDep, read_uploads
-from ..services import imports, monitoring
-from ..services.errors import ServiceError
+from ..deps import PendingDep, SessionDep, csv_download, read_uploads
+from ..services import import_help, imports, monitoring
+from ..services.errors import NotFound, ServiceError
 from .render import Workers, page_router, render
 
 router = page_router()
@@ -30,6 +31,21 @@ def _recent_imports(session: Session):
     return imports.list_imports(session, limit=10).items
 
 
+def _file_help() -> list[dict[str, Any]]:
+    """Each file staff prepare: its columns as the data contract says."""
+    return [
+        {"kind": kind, "columns": import_help.columns(kind)} for kind in import_help.TEMPLATE_KINDS
+    ]
+
+
+@router.get("/data/templates/{kind}.csv")
+def template(kind: str, user: Workers):
+    """A CSV with the file's header and one example row."""
+    if kind not in import_help.TEMPLATE_KINDS:
+        raise NotFound("No hay plantilla para ese archivo.")
+    return csv_download(import_help.template_csv(kind), f"{kind}.csv")
+
+
 @router.get("/data", response_class=HTMLResponse)
 def data_page(request: Request, session: SessionDep, user: Workers):
     return render(
@@ -40,6 +56,7 @@ def data_page(request: Request, session: SessionDep, user: Workers):
         result=None,
         pending=None,
         imports=_recent_imports(session),
+        file_help=_file_help(),
     )
 
 
@@ -89,4 +106,8 @@ async def upload(
         confirm_identity=confirm_identity,
         confirm_erased=confirm_erased,
         imports=_recent_imports(session),
+        file_help=_file_help(),
+        groups=import_help.group_problems(result.problems),
+        file_hints=import_help.file_hints(contents),
+        hints=import_help.HINTS,
     )

@@ -47,6 +47,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/plans/{plan_id}/approve"): STAFF,
     ("GET", "/api/v1/placements"): WORKERS,
     ("PATCH", "/api/v1/placements/{placement_id}"): STAFF,
+    ("POST", "/api/v1/placements/assign"): STAFF,
     ("GET", "/api/v1/placements/due"): WORKERS,
     ("GET", "/api/v1/placements/{placement_id}/events"): WORKERS,
     ("POST", "/api/v1/placements/{placement_id}/events"): WORKERS,
@@ -70,6 +71,9 @@ BODIES = {
         "json": {"family_id": "F1", "action": "lock", "city": "Saltillo", "reason": "vínculos"}
     },
     ("PATCH", "/api/v1/placements/{placement_id}"): {"json": {"officer": "employment_officer"}},
+    ("POST", "/api/v1/placements/assign"): {
+        "json": {"officer": "employment_officer", "family_id": "F1"}
+    },
     ("POST", "/api/v1/placements/{placement_id}/events"): {
         "json": {"status": "moved", "date": dt.date.today().isoformat()}
     },
