@@ -14,7 +14,8 @@ Scores fuse four signals per person–vacancy pair, each in [0, 1]:
 ``score = relevance * eligibility``, where relevance is the weighted mean of the first
 three; a pair that breaks a hard rule keeps ``blocked_factor`` of its relevance, so it
 is shown lower with its blocker ("necesita RFC") rather than dropped. Profiles are read
-in ``_profiles``; the ranked pairs' reasons are written in ``_reasons``.
+in ``_profiles`` (:meth:`Matcher.read_people`); the ranked pairs' reasons are
+written in ``_reasons``.
 """
 
 import numpy as np
@@ -38,19 +39,8 @@ from ._tfidf import fit_transform
 # Documented defaults, used until weights are learned from recorded outcomes.
 DEFAULT_WEIGHTS = {"embedding": 0.5, "taxonomy": 0.3, "lexical": 0.2}
 SIGNALS = ("embedding", "taxonomy", "lexical", "eligibility")
-MATCH_COLUMNS = (
-    "person_id",
-    "rank",
-    "vacancy_id",
-    "score",
-    *SIGNALS,
-    "eligible",
-    "blockers",
-    "gaps",
-    "reason",
-    "evidence",
-    "details",
-)
+MATCH_COLUMNS = ("person_id", "rank", "vacancy_id", "score", *SIGNALS, "eligible")
+MATCH_COLUMNS += ("blockers", "gaps", "reason", "evidence", "details")
 # Agreement by the number of leading ISCO-08 digits two occupations share.
 _ISCO_AGREEMENT = {4: 0.8, 3: 0.5, 2: 0.25}
 # What a neighbour must score to be a candidate: any embedding neighbour; a related
@@ -168,8 +158,10 @@ class Matcher(BaseEstimator):
 
     # --- people ---------------------------------------------------------------------------
 
-    def _profiles(self, people: pd.DataFrame) -> Profiles:
-        """``people`` read for scoring with this matcher's fitted parts."""
+    def read_people(self, people: pd.DataFrame) -> Profiles:
+        """``people`` read for scoring with this matcher's fitted parts (their text
+        encoded, occupations found); read once, they can be ranked for vacancy after
+        vacancy with ``rank_people(..., profiles=)``."""
         return read_profiles(
             people,
             encoder=self.encoder_,
@@ -180,11 +172,6 @@ class Matcher(BaseEstimator):
             taxonomy_ids=self.taxonomy_ids_,
             lexical=self.lexical_vectorizer_,
         )
-
-    def read_people(self, people: pd.DataFrame) -> Profiles:
-        """``people`` read once for scoring (their text encoded, occupations found), to
-        rank them for vacancy after vacancy with ``rank_people(..., profiles=)``."""
-        return self._profiles(people)
 
     # --- scoring pairs ------------------------------------------------------------------
 
@@ -292,7 +279,7 @@ class Matcher(BaseEstimator):
         order = ("person_id", "rank", "vacancy_id")
         tables = [_empty_matches(order)]
         for start in range(0, len(people), self.chunk_size):
-            profiles = self._profiles(people.iloc[start : start + self.chunk_size])
+            profiles = self.read_people(people.iloc[start : start + self.chunk_size])
             everyone, every_vacancy = (
                 np.arange(len(profiles.ids)),
                 np.arange(len(self.vacancy_ids_)),
@@ -315,7 +302,7 @@ class Matcher(BaseEstimator):
         reasons in ``lang`` (default the matcher's); ``profiles``, when given, are
         ``people`` as :meth:`read_people` read them."""
         order = ("vacancy_id", "rank", "person_id")
-        profiles = self._profiles(people) if profiles is None else profiles
+        profiles = self.read_people(people) if profiles is None else profiles
         chosen = (
             np.arange(len(self.vacancy_ids_))
             if vacancy_ids is None
@@ -336,7 +323,7 @@ class Matcher(BaseEstimator):
         people = people[
             column(people, "person_id").astype(str).isin(pairs["person_id"].astype(str))
         ]
-        profiles = self._profiles(people)
+        profiles = self.read_people(people)
         person = pd.Series(np.arange(len(profiles.ids)), index=profiles.ids)
         vacancy = pd.Series(np.arange(len(self.vacancy_ids_)), index=self.vacancy_ids_)
         scored = self._score(
