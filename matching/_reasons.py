@@ -233,6 +233,8 @@ class Reasons:
             out["gaps"].append("; ".join(gaps[i]))
             out["reason"].append(" ".join(sentence))
             quoted = clause[i] if e >= 0 and clause[i] != CORRECTED_SEGMENT else ""
+            # Guillemets of the profile's own become plain quotes: « » bound its words.
+            quoted = quoted.replace("«", '"').replace("»", '"')
             out["evidence"].append(f"«{shorten(quoted)}»" if quoted else "")
             out["details"].append(self._details(e, int(isco[i]), vac_e, vac_i, lang))
         return out

@@ -49,7 +49,8 @@ def audit_entries(
     if since:
         query = query.where(AuditEntry.at >= dt.datetime.combine(since, dt.time(), dt.UTC))
     if until:
-        end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
+        last = min(until, dt.date.max - dt.timedelta(days=1))  # 9999-12-31: no end
+        end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
         query = query.where(AuditEntry.at < end)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(AuditEntry.id.desc()).offset(offset).limit(limit))

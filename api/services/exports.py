@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..db import Placement, PlanJob, User
 from ..vocab import PERSONAL_DATA_ROLES, RELEASED
+from .audit import audit
 from .errors import Forbidden
 from .monitoring import _safe_cell, to_csv
 from .plans import plan_job
@@ -61,11 +62,13 @@ def move_list(session: Session, user: User, plan_id: int | None = None) -> pd.Da
         for p in session.scalars(query.order_by(Placement.id))
     ]
     if not rows:
+        audit(session, user, "export", "move_list", plan_id, rows=0)
         return pd.DataFrame(columns=MOVE_COLUMNS)
     frame = pd.DataFrame(rows)
     keys = ["family_id", "city", "date", "plan_id"]
     moves = frame.groupby(keys, sort=False, dropna=False).size().rename("people").reset_index()
     moves["origin"] = moves["family_id"].map(_origins(session)).fillna("")
+    audit(session, user, "export", "move_list", plan_id, rows=len(moves))
     return moves.sort_values(["date", "city", "family_id"])[MOVE_COLUMNS]
 
 
@@ -85,6 +88,7 @@ def plan_table(session: Session, user: User, plan_id: int) -> pd.DataFrame:
         }
         for f in result.get("families", [])
     ]
+    audit(session, user, "export", "plan", plan_id, rows=len(rows))
     return pd.DataFrame(rows, columns=PLAN_COLUMNS)
 
 
@@ -105,6 +109,7 @@ def placement_table(session: Session, user: User) -> pd.DataFrame:
         ]
         for p in session.scalars(query)
     ]
+    audit(session, user, "export", "placements", None, rows=len(rows))
     return pd.DataFrame(rows, columns=PLACEMENT_COLUMNS)
 
 

@@ -15,7 +15,7 @@ from . import ledger
 from .audit import audit
 from .caseload import check_officer, placement_filters, working_age
 from .errors import Invalid, NotFound
-from .privacy import check_case
+from .privacy import check_case, may_see_name
 from .store import current_frame, current_record
 
 
@@ -145,8 +145,13 @@ def due(session: Session, user: User, mine: bool = False, within_days: int = 7) 
 
 
 def list_events(session: Session, user: User, placement_id: int) -> list[EventOut]:
-    check_case(user, _placement(session, placement_id), session)
-    return [EventOut.model_validate(e) for e in _events(session, placement_id)]
+    """A placement's history; the notes (they tell about the person) only to those who
+    may see the person's name, as on the case file."""
+    placement = _placement(session, placement_id)
+    check_case(user, placement, session)
+    notes = may_see_name(session, user, placement.person_id)
+    events = [EventOut.model_validate(e) for e in _events(session, placement_id)]
+    return events if notes else [e.model_copy(update={"note": None}) for e in events]
 
 
 def _check_event(session: Session, placement: Placement, event: EventIn) -> None:

@@ -206,12 +206,19 @@ def decide(session: Session, user: User, plan_id: int, decision: DecisionIn) -> 
 
 
 def undo_decision(session: Session, user: User, plan_id: int, decision_id: int) -> DecisionOut:
-    """Withdraw a decision in force on a draft (its own or one it inherited from the plan
-    it was re-optimised from); the audit log keeps who took it, who undid it and why."""
+    """Withdraw a decision taken on this draft; the audit log keeps who took it, who
+    undid it and why. One inherited from the plan it was re-optimised from stays that
+    plan's (and its other drafts'): here, another decision overrides it."""
     job = _draft(session, plan_id)
     row = next((d for d in decisions_of(session, job.id) if d.id == decision_id), None)
     if row is None:
         raise NotFound(f"No hay decisión {decision_id} en el plan {plan_id}.")
+    if row.plan_id != job.id:
+        raise Conflict(
+            f"La decisión se tomó en el plan {row.plan_id}: para cambiarla aquí, tome otra "
+            f"(fijar, vetar o mover) / the decision was taken on plan {row.plan_id}: take "
+            "another one here to override it."
+        )
     undone = DecisionOut.model_validate(row)
     session.delete(row)
     audit(

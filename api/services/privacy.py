@@ -101,6 +101,8 @@ def outside_case(match: MatchOut) -> MatchOut:
         for name, value in match
         if isinstance(value, str) and name not in VACANCY_AND_KEYS
     }
+    # The evidence is nothing but the profile's words: none of it, whatever it holds.
+    texts["evidence"] = ""
     return match.model_copy(update=texts | {"full_name": None, "blockers": []})
 
 

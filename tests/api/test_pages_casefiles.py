@@ -149,6 +149,7 @@ def test_the_audit_log_filters_by_user_action_and_date_a_page_at_a_time(app):
     tomorrow = (today + dt.timedelta(days=1)).isoformat()
     assert "Ninguna entrada" in admin.get(f"/audit?since={tomorrow}").text
     assert "1–50 de 56" in admin.get(f"/audit?since={today}&until={today}").text
+    assert "1–50 de 56" in admin.get("/audit?until=9999-12-31").text  # the last day there is
     with app.state.sessions() as session:
         assert session.query(AuditEntry).count() == 56
 
@@ -197,6 +198,46 @@ def test_exports_read_back_as_csv_and_excel(app, placed):
     officer = signed_in(app, "employment_officer")
     own = officer.get("/exports/placements.csv").text.strip().splitlines()
     assert own == [",".join(rows[0])]
+    # Every download is in the audit log, with who took it.
+    with app.state.sessions() as session:
+        taken = session.execute(
+            select(AuditEntry.username, AuditEntry.entity).where(AuditEntry.action == "export")
+        ).all()
+    assert sorted(taken) == [
+        ("employment_officer", "placements"),
+        ("relocation_staff", "move_list"),
+        ("relocation_staff", "placements"),
+        ("relocation_staff", "plan"),
+    ]
+
+
+def test_the_events_api_keeps_notes_about_people_an_officer_does_not_follow(app, placed, as_role):
+    staff = signed_in(app, "relocation_staff")
+    staff.post(f"/placements/{placed}/officer", data={"officer": "employment_officer"})
+    with app.state.sessions() as session:
+        other = session.scalar(select(Placement).where(Placement.person_id == "P2"))
+        note = "Wilmer: tratamiento en clínica"
+        session.add(
+            PlacementEvent(
+                placement_id=other.id,
+                status="moved",
+                date=dt.date.today(),
+                note=note,
+                created_by="relocation_staff",
+            )
+        )
+        other.status, other_id = "moved", other.id
+        session.commit()
+    officer = as_role("employment_officer")
+    # The officer follows the family through P1, but P2 is not their case: as on the
+    # case file, the history without the note.
+    events = officer.get(f"/api/v1/placements/{other_id}/events")
+    assert events.status_code == 200 and events.json()
+    assert {e["note"] for e in events.json()} == {None}
+    own = officer.get(f"/api/v1/placements/{placed}/events").json()
+    assert "Yeni llegó al albergue" in [e["note"] for e in own]
+    seen_by_staff = as_role("relocation_staff").get(f"/api/v1/placements/{other_id}/events")
+    assert note in [e["note"] for e in seen_by_staff.json()]
 
 
 def test_errors_are_pages_in_the_page_language_and_json_for_programs(app, as_role):
@@ -206,7 +247,7 @@ def test_errors_are_pages_in_the_page_language_and_json_for_programs(app, as_rol
     assert '"detail"' not in missing.text
     assert "No existe el plan 999." in staff.get("/plans/999", headers=HTML).text
     vacancy = staff.get("/candidates?vacancy_id=Soldador").text
-    assert "Aún no hay vacantes registradas." in vacancy and "No vacancies" not in vacancy
+    assert "No existe la vacante «Soldador»." in vacancy and "No vacanc" not in vacancy
     refused = staff.post("/models")
     assert "No hay personas ni vacantes registradas" in refused.text
     assert "nothing to learn" not in refused.text

@@ -88,3 +88,23 @@ def test_the_approval_preview_counts_families_people_jobs_and_capacity_by_city(a
     # One house, and seats for the children of 9 and 4: what the ledger would hold.
     assert saltillo["held"]["housing_units"] == 1
     assert saltillo["held"]["school_primaria"] == saltillo["held"]["school_preescolar"] == 1
+
+
+def test_a_decision_inherited_from_the_plan_re_optimised_is_overridden_not_undone(app, loaded):
+    from arraigo.api.db import PlanJob
+
+    parent = draft_plan(app, {"F1": "Saltillo"})
+    veto = {"family_id": "F1", "action": "veto", "reason": "No quiere ir al norte."}
+    decision = loaded.post(f"/api/v1/plans/{parent}/decisions", json=veto).json()
+    with app.state.sessions() as session:
+        child = PlanJob(created_by="relocation_staff", status="draft", params={}, parent_id=parent)
+        child.result = {"families": [{"family_id": "F1", "city": "Monterrey"}], "members": []}
+        session.add(child)
+        session.commit()
+        child_id = child.id
+    refused = loaded.delete(f"/api/v1/plans/{child_id}/decisions/{decision['id']}")
+    assert refused.status_code == 409 and f"plan {parent}" in refused.json()["detail"]
+    # The parent keeps it, and so does the re-optimised draft.
+    assert [d["id"] for d in loaded.get(f"/api/v1/plans/{parent}/decisions").json()] == [
+        decision["id"]
+    ]
