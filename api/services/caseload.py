@@ -180,12 +180,15 @@ def working_age(session: Session, person_ids: list[str]) -> set[str]:
 
 
 def check_officer(session: Session, officer: str | None) -> None:
-    """Invalid unless ``officer`` (when given) is an employment officer's username."""
+    """Invalid unless ``officer`` (when given) is an active employment officer's
+    username (a deactivated account, reactivated later, would find the cases there)."""
     if officer is None:
         return
     found = session.scalar(select(User).where(User.username == officer))
-    if found is None or found.role != Role.employment_officer:
-        raise Invalid(f"«{officer}» no es oficial de empleo / not an employment officer.")
+    if found is None or found.role != Role.employment_officer or not found.active:
+        raise Invalid(
+            f"«{officer}» no es un oficial de empleo activo / not an active employment officer."
+        )
 
 
 def assign_many(
@@ -196,8 +199,9 @@ def assign_many(
     city: str | None = None,
 ) -> int:
     """Give an officer (or nobody, ``None``) the working-age members of one family, or
-    every working-age member of a city's families whom nobody follows yet (another
-    officer's cases are never taken in bulk); placements already released (cancelled,
+    every working-age member of a city's families whom nobody follows yet (a city's
+    other cases stay with their officers; a family's move, logged with whose they
+    were); placements already released (cancelled,
     left) stay as they are. Returns how many placements changed; logged once."""
     if (family_id is None) == (city is None):
         raise Invalid("Elija una familia o una ciudad / choose a family or a city.")
@@ -210,6 +214,8 @@ def assign_many(
     placements = list(session.scalars(query))
     adults = working_age(session, [p.person_id for p in placements])
     changed = [p for p in placements if p.person_id in adults and p.officer != officer]
+    # Whose cases they were (a family's members may move from another officer).
+    previous = {str(p.id): p.officer for p in changed if p.officer is not None}
     for placement in changed:
         placement.officer = officer
     audit(
@@ -220,5 +226,6 @@ def assign_many(
         family_id or city,
         officer=officer,
         placements=len(changed),
+        previous=previous,
     )
     return len(changed)

@@ -104,8 +104,16 @@ def assign(session: Session, user: User, placement_id: int, patch: PlacementPatc
             "Solo se asigna oficial de empleo a personas de 18 a 64 años / only people aged "
             "18 to 64 are followed by an employment officer."
         )
-    placement.officer = patch.officer
-    audit(session, user, "placement_assign", "placement", placement_id, officer=patch.officer)
+    previous, placement.officer = placement.officer, patch.officer
+    audit(
+        session,
+        user,
+        "placement_assign",
+        "placement",
+        placement_id,
+        officer=patch.officer,
+        previous=previous,
+    )
     return PlacementOut.model_validate(placement)
 
 

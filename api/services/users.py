@@ -3,7 +3,7 @@
 import re
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
@@ -80,6 +80,18 @@ def change_user(
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFound(f"No user {username!r}.")
+    stays_admin = changes.get("role", user.role) == Role.admin and changes.get("active", True)
+    if user.role == Role.admin and user.active and not stays_admin:
+        others = session.scalar(
+            select(func.count(User.id)).where(
+                User.role == Role.admin, User.active, User.id != user.id
+            )
+        )
+        if not others:
+            raise Conflict(
+                "Debe quedar al menos un administrador activo / at least one active admin "
+                "must remain."
+            )
     for name, value in changes.items():
         setattr(user, name, value)
     logged = dict(changes)

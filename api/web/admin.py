@@ -29,14 +29,16 @@ def users_page(
     error: PageMessage = None,
     saved: str | None = None,
 ):
+    everyone = users.list_users(session)
     return render(
         request,
         "users.html",
         user,
-        users=users.list_users(session),
+        users=everyone,
         roles=tuple(Role),
         error=error,
-        saved=saved,
+        # Only a name the list holds: a page's message never comes from its address.
+        saved=saved if saved in {u.username for u in everyone} else None,
     )
 
 

@@ -160,9 +160,16 @@ class PageRoute(APIRoute):
                 if code < 400:
                     raise
                 user = getattr(request.state, "page_user", None)
-                return render(request, "error.html", user, code, detail=exc.detail)
+                # A record not found by a text id quotes the address, which anyone can
+                # write: the page says so in its own words, never the address's.
+                quoted = isinstance(exc, ServiceError) and "'" in str(exc.detail)
+                detail = _NOT_FOUND if code == 404 and quoted else exc.detail
+                return render(request, "error.html", user, code, detail=detail)
 
         return run
+
+
+_NOT_FOUND = "No existe lo que busca: revise el identificador / not found: check the id."
 
 
 def page_router() -> APIRouter:

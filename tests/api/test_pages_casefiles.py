@@ -294,3 +294,25 @@ def test_a_services_message_reads_in_the_page_language():
     )
     status = in_language("The plan is approved.", "es", {"approved": "Aprobado"}.get)
     assert status == "El plan ya no puede cambiar: está «Aprobado»."
+
+
+def test_the_last_admin_stays_and_no_case_goes_to_a_deactivated_officer(app, placed, as_role):
+    admin = as_role("admin")
+    lockout = admin.patch("/api/v1/users/admin", json={"role": "partner"})
+    assert lockout.status_code == 409 and "administrador activo" in lockout.json()["detail"]
+    page = signed_in(app, "admin").post("/users/admin", data={"role": "admin"})  # unticked
+    assert "administrador activo" in page.text
+    assert admin.patch("/api/v1/users/employment_officer", json={"active": False}).status_code == 200
+    staff = as_role("relocation_staff")
+    given = staff.patch(f"/api/v1/placements/{placed}", json={"officer": "employment_officer"})
+    assert given.status_code == 422 and "activo" in given.json()["detail"]
+
+
+def test_a_pages_message_never_comes_from_its_address(app):
+    staff, admin = signed_in(app, "relocation_staff"), signed_in(app, "admin")
+    lure = "Su cuenta fue bloqueada. Llame al +52 55 1234 5678"
+    missing = staff.get(f"/people/{lure}", headers=HTML)
+    assert missing.status_code == 404 and lure not in missing.text  # (the link back quotes it)
+    assert "No existe lo que busca" in missing.text
+    assert lure not in admin.get("/users", params={"saved": lure}).text
+    assert "Cambios guardados" in admin.get("/users", params={"saved": "admin"}).text

@@ -20,7 +20,7 @@ from arraigo.api.services.jobs import SOLVER_SLOTS
 from arraigo.api.services.signin import ACCOUNT_FREE_FAILURES, ADDRESS_FREE_FAILURES
 from arraigo.data import generate_scenario
 
-from .conftest import PASSWORD, approve_families, upload, wait
+from .conftest import PASSWORD, approve_families, fresh_database, upload, wait
 from .test_role_matrix import cases, event  # noqa: F401 (a fixture)
 from .test_service_faults import Server, add_admin, token
 from .test_service_uploads import declared_bomb
@@ -33,14 +33,34 @@ def scenario(tmp_path) -> list[Path]:
     return generate_scenario(families=150, seed=3, vacancies=0).write(tmp_path / "batch")
 
 
+def serve(database_url: str, folder: Path) -> Server:
+    """`arraigo serve` (two workers) with an admin, over plain HTTP on loopback."""
+    add_admin(database_url, folder)
+    return Server(database_url, folder, "--workers", "2", "--forwarded-allow-ips", "127.0.0.1")
+
+
 @pytest.fixture
 def server(tmp_path, database_url, monkeypatch):
-    """`arraigo serve` (two workers) with an admin, over plain HTTP on loopback."""
+    """A server of the test's own: for rows that leave it unusable for others (the
+    loopback address throttled, a worker killed)."""
     monkeypatch.setenv("ARRAIGO_COOKIE_SECURE", "false")
-    add_admin(database_url, tmp_path)
-    running = Server(database_url, tmp_path, "--workers", "2", "--forwarded-allow-ips", "127.0.0.1")
+    running = serve(database_url, tmp_path)
     yield running
     running.kill()
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory, template_database):
+    """One server for the rows that change nothing another row reads (a start costs
+    seconds)."""
+    folder = tmp_path_factory.mktemp("shared-server")
+    database = fresh_database(folder, template_database)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ARRAIGO_COOKIE_SECURE", "false")
+        running = serve(next(database), folder)
+        yield running
+        running.kill()
+    next(database, None)  # dropped, on PostgreSQL
 
 
 def page_session(server: Server) -> httpx.Client:
@@ -230,8 +250,8 @@ def test_health_answers_while_an_import_runs(tmp_path, database_url, monkeypatch
 
 
 # Row: checked uploads live in one worker's memory (410 in 6 of 8 confirmations).
-def test_a_checked_upload_is_confirmed_whichever_worker_answers(server, scenario):
-    client = page_session(server)
+def test_a_checked_upload_is_confirmed_whichever_worker_answers(shared_server, scenario):
+    client = page_session(shared_server)
     files = [("files", (p.name, p.read_bytes())) for p in scenario]
     for _ in range(6):
         checked = client.post("/data", files=files)
@@ -242,8 +262,8 @@ def test_a_checked_upload_is_confirmed_whichever_worker_answers(server, scenario
 
 
 # Row: an anonymous 2 GiB upload was received in full before the 401.
-def test_an_anonymous_upload_is_refused_before_its_body(server):
-    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as connection:
+def test_an_anonymous_upload_is_refused_before_its_body(shared_server):
+    with socket.create_connection(("127.0.0.1", shared_server.port), timeout=5) as connection:
         connection.sendall(
             b"POST /api/v1/imports HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: multipart/form-data; boundary=x\r\n"
@@ -256,8 +276,8 @@ def test_an_anonymous_upload_is_refused_before_its_body(server):
 
 
 # Row: no CSRF defence but SameSite=Lax; /api/v1 also took the cookie.
-def test_a_cross_site_form_post_is_refused_and_the_api_ignores_the_cookie(server):
-    client = page_session(server)
+def test_a_cross_site_form_post_is_refused_and_the_api_ignores_the_cookie(shared_server):
+    client = page_session(shared_server)
     evil = client.post("/sign-out", headers={"Origin": "https://evil.example"})
     assert evil.status_code == 403
     assert client.get("/data").status_code == 200  # still signed in
@@ -265,8 +285,8 @@ def test_a_cross_site_form_post_is_refused_and_the_api_ignores_the_cookie(server
 
 
 # Row: no security headers; /docs from a CDN.
-def test_responses_carry_security_headers_and_docs_need_no_cdn(server):
-    client = page_session(server)
+def test_responses_carry_security_headers_and_docs_need_no_cdn(shared_server):
+    client = page_session(shared_server)
     for path in ("/health", "/data", "/sign-in", "/docs"):
         headers = client.get(path).headers
         assert "frame-ancestors 'none'" in headers["content-security-policy"], path

@@ -15,6 +15,8 @@ from fastapi.testclient import TestClient
 from arraigo.api.app import create_app
 from arraigo.api.db import PlanJob
 from arraigo.api.services.jobs import this_process
+from arraigo.api.services.pricing import weeks_to_renewal
+from arraigo.api.services.store import current_frame
 from arraigo.data import generate_scenario
 
 from .conftest import PASSWORD, Client, settings_for, upload, wait
@@ -197,22 +199,24 @@ def test_a_start_fails_the_jobs_of_stopped_processes_only(app, database_url):
 
 
 def test_weekly_plans_reserve_capacity_until_the_cities_declare_new_numbers(
-    loaded, good_files, tmp_path
+    app, loaded, good_files, tmp_path
 ):
     def pricing(body):
-        plan = wait(
-            loaded, loaded.post("/api/v1/plans", json={"time_limit": 5, **body}).json()["id"]
-        )
+        started = loaded.post("/api/v1/plans", json={"time_limit": 5, **body})
+        plan = wait(loaded, started.json()["id"])
         assert plan["status"] == "draft", plan["error"]
         assert {f["family_id"] for f in plan["result"]["families"]} == {"F1", "F2", "F3", "F4"}
         return plan["result"]["pricing"]  # the stand-ins for later arrivals are never planned
 
-    # By default, with no declared_until: the declaration period (4 weeks) from today's
-    # import, so three weeks of arrivals after this one.
-    default = pricing({})
+    # With no declared_until: the declaration period (4 weeks) from the day destinations
+    # were imported (today), so three weeks of arrivals after this one.
     today = dt.date.today()
-    assert default["requested"] and default["horizon_weeks"] == 3
-    assert default["declared_until"] == (today + dt.timedelta(days=27)).isoformat()
+    with app.state.sessions() as session:
+        destinations = current_frame(session, "destinations")
+        assert weeks_to_renewal(session, destinations, today, 4.0) == (
+            3.0,
+            today + dt.timedelta(days=27),
+        )
 
     def declared_until(day: str) -> None:
         destinations = pd.read_csv(next(p for p in good_files if p.stem == "destinations"))
@@ -224,7 +228,8 @@ def test_weekly_plans_reserve_capacity_until_the_cities_declare_new_numbers(
     # Numbers that hold four weeks from the plan's week: three weeks of arrivals at the
     # rate the four stored families registered (4 over 50 days), two families, priced.
     declared_until("2026-11-29")
-    priced = pricing({"as_of": "2026-11-02"})
+    priced = pricing({"as_of": "2026-11-02"})  # dynamic is the default
+    assert priced["requested"]
     assert (priced["method"], priced["horizon_weeks"], priced["forecast_families"]) == (
         "dynamic", 3, 2
     )  # fmt: skip

@@ -43,7 +43,7 @@ def test_plan_writes_the_plan_json_shape(app, folder, tmp_path):
     plan = json.loads(out.read_text())
     assert plan["status"] == "optimal"
     assert {"objective", "bound", "gap", "solve_seconds"} <= set(plan)
-    assert {"family_id", "city", "reason"} == set(plan["families"][0])
+    assert {"family_id", "city", "reason", "reason_en"} == set(plan["families"][0])
     assert {"person_id", "vacancy_id"} == set(plan["members"][0])
     assert {"city", "resource", "used", "capacity", "shadow_price"} <= set(plan["usage"][0])
     assert "mejor plan" in result.output
