@@ -302,7 +302,8 @@ def test_the_last_admin_stays_and_no_case_goes_to_a_deactivated_officer(app, pla
     assert lockout.status_code == 409 and "administrador activo" in lockout.json()["detail"]
     page = signed_in(app, "admin").post("/users/admin", data={"role": "admin"})  # unticked
     assert "administrador activo" in page.text
-    assert admin.patch("/api/v1/users/employment_officer", json={"active": False}).status_code == 200
+    retired = admin.patch("/api/v1/users/employment_officer", json={"active": False})
+    assert retired.status_code == 200
     staff = as_role("relocation_staff")
     given = staff.patch(f"/api/v1/placements/{placed}", json={"officer": "employment_officer"})
     assert given.status_code == 422 and "activo" in given.json()["detail"]
