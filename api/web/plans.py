@@ -6,16 +6,17 @@ approve, or cancel."""
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Form, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from ..deps import RowId, RunnerDep, SessionDep
 from ..schemas import DecisionIn, PlanOut, PlanRequest
-from ..services import ledger, plans, records, review
+from ..services import plans, records, review
 from ..services.store import current_frame
 from ..vocab import PlanStatus
 from .charts import figure_html, flow_map
+from .paging import Start, pager
 from .render import (
     PageMessage,
     StaffPage,
@@ -30,20 +31,55 @@ from .render import (
 router = page_router()
 
 
+# Waiting families the plan form lists at a time; a plan may take every one that
+# matches the search, however many.
+FAMILIES_PER_PAGE = 50
+PLANS_PER_PAGE = 25
+
+
 @router.get("/plans", response_class=HTMLResponse)
-def plans_page(request: Request, session: SessionDep, user: StaffPage, error: PageMessage = None):
-    families = records.list_families(session, limit=1000).items
-    placed = ledger.placed_families(session)
+def plans_page(
+    request: Request,
+    session: SessionDep,
+    user: StaffPage,
+    error: PageMessage = None,
+    q: Annotated[str, Query(max_length=120)] = "",
+    origin: Annotated[str, Query(max_length=120)] = "",
+    offset: Start = 0,
+    plans_offset: Start = 0,
+):
+    found = records.list_families(
+        session, FAMILIES_PER_PAGE, offset, q or None, origin or None, waiting=True
+    )
     return render(
         request,
         "plans.html",
         user,
-        plans=plans.list_plans(session),
-        families=[f for f in families if f.family_id not in placed],
+        plans=plans.list_plans(session, PLANS_PER_PAGE, plans_offset),
+        plans_pager=pager(
+            "/plans", plans_offset, PLANS_PER_PAGE, plans.count_plans(session), key="plans_offset"
+        ),
+        families=found.items,
+        matching=found.total,
+        family_pager=pager("/plans", offset, FAMILIES_PER_PAGE, found.total, q=q, origin=origin),
+        q=q,
+        origin=origin,
         cities=[d.city for d in records.list_destinations(session)],
         defaults=PlanRequest(),
         error=error,
     )
+
+
+def _matching_families(session, q: str, origin: str) -> list[str] | None:
+    """Every waiting family the search finds (None: all waiting, the service's default)."""
+    if not q.strip() and not origin:
+        return None
+    ids: list[str] = []
+    while True:
+        page = records.list_families(session, 1000, len(ids), q or None, origin or None, True)
+        ids += [f.family_id for f in page.items]
+        if not page.items or len(ids) >= page.total:
+            return ids
 
 
 def _number(text: str | None, scale: float = 1.0) -> float | None:
@@ -60,6 +96,9 @@ def start_plan(
     runner: RunnerDep,
     families: Annotated[list[str] | None, Form()] = None,
     cities: Annotated[list[str] | None, Form()] = None,
+    scope: Annotated[str, Form(pattern="^(ticked|matching)$")] = "ticked",
+    q: Annotated[str, Form(max_length=120)] = "",
+    origin: Annotated[str, Form(max_length=120)] = "",
     time_limit: Annotated[float, Form(gt=0, le=3600)] = 20.0,
     dynamic: Annotated[bool, Form()] = False,
     horizon_weeks: Annotated[str, Form(pattern=r"^\s*(\d{1,2}(\.\d+)?)?\s*$")] = "",
@@ -67,7 +106,12 @@ def start_plan(
     vulnerability_weight: Annotated[str, Form()] = "",
     vulnerable_min_share: Annotated[str, Form()] = "",
 ):
-    if not families or not cities:
+    if scope == "matching":
+        families = _matching_families(session, q, origin)
+        if families == []:
+            families = None  # nothing matches: said below, as when nothing is ticked
+            scope = "ticked"
+    if (scope == "ticked" and not families) or not cities:
         return plans_page(request, session, user, error="Elija al menos una familia y una ciudad.")
     try:
         body = PlanRequest(

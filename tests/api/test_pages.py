@@ -139,3 +139,38 @@ def test_a_plan_record_without_figures_still_opens_for_review(app, loaded):
     page = signed_in(app, "relocation_staff").get(f"/plans/{plan}")
     assert page.status_code == 200, page.text
     assert "Querétaro" in page.text
+
+
+def test_the_plan_form_takes_every_waiting_family_that_matches_beyond_its_page(app, tmp_path, held):
+    from arraigo.data import generate_scenario
+
+    from .conftest import upload, wait
+
+    staff_api = _api_client(app, "relocation_staff")
+    files = generate_scenario(families=60, seed=4, vacancies=0).write(tmp_path / "batch")
+    assert upload(staff_api, *files).status_code == 200
+    staff = signed_in(app, "relocation_staff")
+    form = staff.get("/plans").text
+    assert "(60)" in form and "1–50 de 60" in form  # more than a page: all, by default
+    assert re.search(r'value="matching" checked', form)
+    found = staff.get("/plans", params={"q": "F0005"}).text  # F00050 to F00059
+    assert "1–10 de 10" in found and re.search(r'value="ticked" checked', found)
+
+    def families_planned(**form) -> list[str]:
+        started = staff.post("/plans", data={"cities": ["Saltillo"], **form})
+        assert started.status_code == 303, started.text
+        plan_id = int(started.headers["location"].rsplit("/", 1)[1])
+        planned = staff_api.get(f"/api/v1/plans/{plan_id}").json()["params"]["families"]
+        staff_api.post(f"/api/v1/plans/{plan_id}/cancel")  # its solve is not what is tested
+        wait(staff_api, plan_id, until=("cancelled", "draft", "failed"))
+        return planned
+
+    matching = families_planned(scope="matching", q="F0005")
+    assert sorted(matching) == [f"F{n:05d}" for n in range(50, 60)]
+    assert len(families_planned(scope="matching")) == 60
+
+
+def _api_client(app, role: str):
+    from .conftest import Client
+
+    return Client(app).sign_in(role)
