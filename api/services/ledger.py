@@ -85,13 +85,27 @@ def held_capacity(session: Session, destinations: pd.DataFrame) -> pd.DataFrame:
     resources = Dataset(destinations=destinations).resources
     held = pd.DataFrame(0.0, index=destinations["city"], columns=list(resources))
     active = active_placements(session)
-    people, families = current_frame(session, "people"), current_frame(session, "families")
-    if active.empty or people is None or families is None:
+    if active.empty:
         return held
-    people = people[people["person_id"].isin(active["person_id"])]
+    # Only the records of people and families placements hold (not the whole register).
+    holding = select(Placement.person_id).where(Placement.status.not_in(RELEASED))
+    people = _current_of(session, "people", holding)
+    families = _current_of(
+        session, "families", select(Placement.family_id).where(Placement.status.not_in(RELEASED))
+    )
+    if people is None or families is None:
+        return held
     city_of = dict(zip(active["family_id"], active["city"], strict=False))
     use = use_of(people, families, destinations, city_of)
     return held.add(use, fill_value=0.0).reindex(index=held.index, columns=held.columns)
+
+
+def _current_of(session: Session, kind: str, keys: Select) -> pd.DataFrame | None:
+    """The current records of ``kind`` whose key ``keys`` selects, as a typed table."""
+    rows = session.scalars(
+        select(Record.data).where(Record.kind == kind, Record.current, Record.key.in_(keys))
+    ).all()
+    return frame_from_json(kind, list(rows)) if rows else None
 
 
 def capacity_cells(session: Session) -> dict[tuple[str, str], Cell]:
