@@ -89,8 +89,7 @@ def main() -> None:
         "their duals). Hindsight: each month planned knowing all "
         "its arrivals (the bound column is its proven upper bound).",
         markdown_table(HEADER, rows),
-        f"Machine: {machine()} Load average when the run started: {LOAD:.1f} "
-        "(other jobs shared the 2 cores).",
+        f"Machine: {machine()} Load average when the run started: {LOAD:.1f}.",
     ])  # fmt: skip
     write_section("optimizer-dynamic", body)
 
