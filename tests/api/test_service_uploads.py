@@ -41,7 +41,7 @@ def test_a_spreadsheet_declaring_a_huge_sheet_is_refused_at_once(as_role, tmp_pa
 
 def test_a_file_with_countless_problems_gets_a_short_answer_with_counts(as_role, tmp_path):
     wide = tmp_path / "vacancies.csv"
-    header = ",".join(["vacancy_id", "city", *(f"extra{i}" for i in range(20_000))])
+    header = ",".join(["vacancy_id", "city", *(f"extra{i}" for i in range(990))])
     wide.write_text(header + "\n" + "V1,Saltillo\n", encoding="utf-8")
     answer = upload(as_role("relocation_staff"), wide, dry_run=True)
     assert answer.status_code == 422
