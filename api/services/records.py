@@ -176,6 +176,27 @@ def erase(session: Session, user: User, person_id: str, cache_dir: str | None = 
     return ErasureOut(person_id=person_id, versions_erased=count)
 
 
+# A page as long as any table can be: every row at once.
+EVERY_ROW = 2**31 - 1
+
+
+def _family_filters(origin: str | None, waiting: bool) -> tuple[ColumnElement[bool], ...]:
+    where: list[ColumnElement[bool]] = []
+    if origin:
+        where.append(json_text("origin") == origin)
+    if waiting:
+        where.append(Record.key.not_in(placed_family_ids()))
+    return tuple(where)
+
+
+def waiting_family_ids(session: Session, q: str | None, origin: str | None) -> list[str]:
+    """The ids of every waiting family that :func:`list_families` finds, all pages at
+    once and without computing what each uses (a plan takes them whole)."""
+    where = _family_filters(origin, waiting=True)
+    _, records = _window(session, "families", 0, EVERY_ROW, q, ("origin",), where)
+    return [r.key for r in records]
+
+
 def list_families(
     session: Session,
     limit: int = 100,
@@ -187,12 +208,8 @@ def list_families(
     """Families with what each uses of every resource the destinations declare, a page
     at a time: ``q`` searches ids and origins, ``origin`` keeps one origin, ``waiting``
     only those no approved plan placed."""
-    where: list[ColumnElement[bool]] = []
-    if origin:
-        where.append(json_text("origin") == origin)
-    if waiting:
-        where.append(Record.key.not_in(placed_family_ids()))
-    total, page = _window(session, "families", offset, limit, q, ("origin",), tuple(where))
+    where = _family_filters(origin, waiting)
+    total, page = _window(session, "families", offset, limit, q, ("origin",), where)
     if not page:
         return Page[FamilyOut](total=total, items=[])
     families = frame_from_json("families", [r.data for r in page])

@@ -74,12 +74,7 @@ def _matching_families(session, q: str, origin: str) -> list[str] | None:
     """Every waiting family the search finds (None: all waiting, the service's default)."""
     if not q.strip() and not origin:
         return None
-    ids: list[str] = []
-    while True:
-        page = records.list_families(session, 1000, len(ids), q or None, origin or None, True)
-        ids += [f.family_id for f in page.items]
-        if not page.items or len(ids) >= page.total:
-            return ids
+    return records.waiting_family_ids(session, q or None, origin or None)
 
 
 def _number(text: str | None, scale: float = 1.0) -> float | None:
