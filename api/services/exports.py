@@ -61,11 +61,8 @@ def move_list(session: Session, user: User, plan_id: int | None = None) -> pd.Da
         }
         for p in session.scalars(query.order_by(Placement.id))
     ]
-    if not rows:
-        audit(session, user, "export", "move_list", plan_id, rows=0)
-        return pd.DataFrame(columns=MOVE_COLUMNS)
-    frame = pd.DataFrame(rows)
     keys = ["family_id", "city", "date", "plan_id"]
+    frame = pd.DataFrame(rows, columns=keys)
     moves = frame.groupby(keys, sort=False, dropna=False).size().rename("people").reset_index()
     moves["origin"] = moves["family_id"].map(_origins(session)).fillna("")
     audit(session, user, "export", "move_list", plan_id, rows=len(moves))

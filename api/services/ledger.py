@@ -47,11 +47,15 @@ class Cell:
         return self.declared is not None and self.held > self.declared + 1e-9
 
 
+# Placements that hold capacity and positions: every one not released.
+HOLDING = Placement.status.not_in(RELEASED)
+
+
 def active_placements(session: Session) -> pd.DataFrame:
     """Placements that hold capacity: family, person, city and vacancy of each."""
     rows = session.execute(
         select(Placement.family_id, Placement.person_id, Placement.city, Placement.vacancy_id)
-        .where(Placement.status.not_in(RELEASED))
+        .where(HOLDING)
         .order_by(Placement.id)
     ).all()
     return pd.DataFrame(rows, columns=["family_id", "person_id", "city", "vacancy_id"])
@@ -88,11 +92,8 @@ def held_capacity(session: Session, destinations: pd.DataFrame) -> pd.DataFrame:
     if active.empty:
         return held
     # Only the records of people and families placements hold (not the whole register).
-    holding = select(Placement.person_id).where(Placement.status.not_in(RELEASED))
-    people = _current_of(session, "people", holding)
-    families = _current_of(
-        session, "families", select(Placement.family_id).where(Placement.status.not_in(RELEASED))
-    )
+    people = _current_of(session, "people", select(Placement.person_id).where(HOLDING))
+    families = _current_of(session, "families", select(Placement.family_id).where(HOLDING))
     if people is None or families is None:
         return held
     city_of = dict(zip(active["family_id"], active["city"], strict=False))
