@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import Placement, PlanJob, User
-from ..vocab import PERSONAL_DATA_ROLES, RELEASED
+from ..vocab import PERSONAL_DATA_ROLES
 from .audit import audit
 from .errors import Forbidden
+from .ledger import HOLDING
 from .monitoring import _safe_cell, to_csv
 from .plans import plan_job
 from .privacy import case_scope
@@ -49,7 +50,7 @@ def move_list(session: Session, user: User, plan_id: int | None = None) -> pd.Da
     """One row per family that travels: how many people (placements not cancelled or
     left), from where, to which city, approved on which date (staff only)."""
     _staff_only(user)
-    query = select(Placement).where(Placement.status.not_in(RELEASED))
+    query = select(Placement).where(HOLDING)
     if plan_id is not None:
         query = query.where(Placement.plan_id == plan_id)
     rows = [
