@@ -284,10 +284,18 @@ def run(
     args,
     cache_dir: Path,
     threads: int,
+    cache: str,
 ) -> list[object]:
     with (
         tempfile.TemporaryDirectory(prefix="arraigo-bench-") as folder,
-        service(database_url, Path(folder), cache_dir, args.workers, threads) as url,
+        tempfile.TemporaryDirectory(prefix="arraigo-bench-cache-") as empty,
+        service(
+            database_url,
+            Path(folder),
+            Path(empty) if cache == "fresh" else cache_dir,
+            args.workers,
+            threads,
+        ) as url,
     ):
         headers = sign_in(url)
         started = time.perf_counter()
@@ -324,6 +332,7 @@ def run(
     row = [
         name,
         threads,
+        cache,
         f"{imported:.0f} s",
         f"{fitted:.1f} s",
         f"{np.percentile(first, 50) * 1000:.0f} / {np.percentile(first, 95) * 1000:.0f} ms",
@@ -350,8 +359,16 @@ def main() -> None:
         "--threads",
         type=int,
         nargs="+",
-        default=[8, 40],
+        default=[8],
         help="ARRAIGO_THREADS to compare (8: the service's default; 40: FastAPI's)",
+    )
+    parser.add_argument(
+        "--caches",
+        nargs="+",
+        choices=["warm", "fresh"],
+        default=["warm", "fresh"],
+        help="embedding cache: warm (ARRAIGO_CACHE_DIR, filled by earlier runs) or fresh "
+        "(an empty directory: every text encoded during the fit)",
     )
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--alone-seconds", type=float, default=10.0, help="one client first")
@@ -367,20 +384,34 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="arraigo-bench-data-") as folder:
         files = dataset.write(folder)
         for threads in args.threads:
-            if "sqlite" in args.databases:
-                url = f"sqlite:///{Path(folder) / f'bench-{threads}.sqlite3'}"
-                rows.append(run("SQLite", url, files, people, args, cache_dir, threads))
-            if "postgresql" in args.databases:
-                with postgres_server() as server:
-                    if server is None:
-                        rows.append(["PostgreSQL", threads, "not run: no server", *[""] * 10])
-                        continue
-                    with fresh_database(server) as url:
-                        rows.append(run("PostgreSQL", url, files, people, args, cache_dir, threads))
+            for cache in args.caches:
+                if "sqlite" in args.databases:
+                    url = f"sqlite:///{Path(folder) / f'bench-{threads}-{cache}.sqlite3'}"
+                    rows.append(run("SQLite", url, files, people, args, cache_dir, threads, cache))
+                if "postgresql" in args.databases:
+                    with postgres_server() as server:
+                        if server is None:
+                            rows.append(["PostgreSQL", threads, cache, "not run: no server"])
+                            rows[-1] += [""] * 10
+                            continue
+                        with fresh_database(server) as url:
+                            rows.append(
+                                run(
+                                    "PostgreSQL",
+                                    url,
+                                    files,
+                                    people,
+                                    args,
+                                    cache_dir,
+                                    threads,
+                                    cache,
+                                )
+                            )
 
     header = [
         "database",
         "threads",
+        "embedding cache",
         "import",
         "matcher fit",
         "first ask p50 / p95",
@@ -410,7 +441,8 @@ def main() -> None:
         f"time; postings built from {args.texts} distinct texts. An answer that is not "
         "200 with ten matches counts as an error.\n\n"
         "Before the clock: the import; the first request, which fits the matcher (the "
-        "other worker refits in the background); each person asked once, one at a time "
+        "other worker refits in the background) and, with a fresh embedding cache (an "
+        "empty ARRAIGO_CACHE_DIR), encodes every text; each person asked once, one at a time "
         '("first ask": their profile ranked over every vacancy, the cost of a person '
         'nobody asked about yet); then one client alone ("again, alone": a kept '
         "ranking, without queueing). The clock then measures answers that are kept "
