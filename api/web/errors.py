@@ -11,10 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from ..db import User
-from ..deps import COOKIE
-from ..services.auth import user_for_token
-from .render import render
+from .render import render, visitor
 
 # Starlette's own words for a status, said plainly in Spanish (en.txt has the English).
 PLAIN = {
@@ -33,21 +30,11 @@ def wants_page(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def _visitor(request: Request) -> User | None:
-    """The signed-in visitor, if any, so the error page keeps their navigation."""
-    user = getattr(request.state, "page_user", None)
-    token = request.cookies.get(COOKIE)
-    if user is not None or not token:
-        return user
-    with request.app.state.sessions() as session:
-        return user_for_token(session, token)
-
-
 async def http_error(request: Request, exc: HTTPException) -> Response:
     if not wants_page(request) or exc.status_code < 400:
         return await http_exception_handler(request, exc)
     detail = PLAIN.get(exc.status_code, exc.detail) if exc.detail in _STOCK else exc.detail
-    page = render(request, "error.html", _visitor(request), exc.status_code, detail=detail)
+    page = render(request, "error.html", visitor(request), exc.status_code, detail=detail)
     page.headers.update(exc.headers or {})
     return page
 
@@ -56,4 +43,4 @@ async def invalid_request(request: Request, exc: RequestValidationError) -> Resp
     if not wants_page(request):
         return await request_validation_exception_handler(request, exc)
     detail = "La dirección o el formulario llevan un valor no válido."
-    return render(request, "error.html", _visitor(request), 422, detail=detail)
+    return render(request, "error.html", visitor(request), 422, detail=detail)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from arraigo.data import resource_label
@@ -146,6 +147,20 @@ def render(request: Request, name: str, user: User | None, code: int = 200, **co
     )
 
 
+def visitor(request: Request) -> User | None:
+    """The signed-in visitor, if any, so an error page keeps their navigation: the
+    page's own user while still loaded, else found again by the session cookie (the
+    rollback of a failed request leaves its user unloaded, and detached)."""
+    user = getattr(request.state, "page_user", None)
+    if user is not None and not inspect(user).expired_attributes:
+        return user
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None
+    with request.app.state.sessions() as session:
+        return user_for_token(session, token)
+
+
 class PageRoute(APIRoute):
     """Errors on a page come back as a page, not as JSON."""
 
@@ -159,7 +174,7 @@ class PageRoute(APIRoute):
                 code = exc.status_code if isinstance(exc, HTTPException) else exc.status
                 if code < 400:
                     raise
-                user = getattr(request.state, "page_user", None)
+                user = visitor(request)
                 # A record not found by a text id quotes the address, which anyone can
                 # write: the page says so in its own words, never the address's.
                 quoted = isinstance(exc, ServiceError) and "'" in str(exc.detail)
