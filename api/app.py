@@ -25,7 +25,7 @@ from .services.matching import MatchingService, Refitter
 from .services.pending import PendingUploads, default_directory
 from .services.signin import SignInGuard
 from .settings import Settings, get_settings
-from .web.errors import http_error, invalid_request
+from .web.errors import Unexpected, http_error, invalid_request
 
 DESCRIPTION = """
 Relocation planning and job matching for the COMAR–UNHCR local integration programme.
@@ -111,6 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(web.router)
     app.add_middleware(BoundedBodies)
+    # Any other exception: a 500 with a reference, inside the edge so it gets the headers.
+    app.add_middleware(Unexpected)
     # Added last, so it runs first: even a refused request gets the headers.
     app.add_middleware(SecureEdge, public_origin=settings.public_origin)
     app.add_exception_handler(ServiceError, refused)
