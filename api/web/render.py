@@ -23,6 +23,7 @@ from ..services.auth import user_for_token
 from ..services.errors import ServiceError
 from ..vocab import CASEWORKERS, Role
 from .messages import in_language
+from .words import AUDIT, CODES, country, language_name
 
 HERE = Path(__file__).parent
 LANG_COOKIE = "arraigo_lang"
@@ -79,6 +80,7 @@ LABELS = {
     "employed_90d": "Empleada a 90 días",
     "employed_180d": "Empleada a 180 días",
     "left": "Dejó el programa",
+    "placement_cancelled": "Cancelada",
     "lock": "Fijar",
     "veto": "Vetar",
     "move": "Mover",
@@ -137,7 +139,19 @@ def render(request: Request, name: str, user: User | None, code: int = 200, **co
             "_": _,
             "nav": nav,
             "label": lambda code: _(LABELS.get(code, code)),
+            "audit_word": lambda code: _(AUDIT.get(code) or LABELS.get(code, code)),
+            # A service's own message ("es / en", or English only) in the page's language.
+            "said": lambda text: in_language(text, lang, lambda c: _(LABELS.get(c, c))),
+            # A placement's status: a reubicación is feminine ("Cancelada"; a plan "Cancelado").
+            "placement_status": lambda code: _(LABELS.get(f"placement_{code}", LABELS.get(code, code))),
             "resource_label": lambda r: _(resource_label(r)),
+            # "1 familia", "2 familias": a number with its noun, in the page's language.
+            "count": lambda n, one, many: f"{n:,} {_(one) if n == 1 else _(many)}",
+            # A code of the data contract in words: word("document", "curp") -> CURP.
+            "word": lambda kind, code: _(CODES[kind].get(code, code)),
+            "words": lambda kind, codes: ", ".join(_(CODES[kind].get(c, c)) for c in codes or ()),
+            "country": lambda code: country(code, lang),
+            "languages": lambda codes: ", ".join(language_name(c, lang) for c in codes or ()),
             "here": request.url.path,
             "csp_nonce": nonce,
             "nonced": lambda html: with_nonce(html, nonce),

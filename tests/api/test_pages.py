@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from arraigo.api.services import imports, pending
 from arraigo.api.web import render as pages
+from arraigo.api.web import words
 from arraigo.data import resource_label
 
 from .conftest import PASSWORD
@@ -110,6 +111,9 @@ def _spanish_texts() -> set[str]:
     texts.add(pending.EXPIRED)  # a checked upload that expired, shown on the data page
     texts |= {label for _path, label, _roles in pages.PAGES}
     texts |= set(pages.LABELS.values())
+    texts |= set(words.AUDIT.values())
+    texts |= {word for codes in words.CODES.values() for word in codes.values()}
+    texts |= {"año", "persona", "ciudad", "ciudades", "puesto libre", "día de retraso"}
     resources = ("housing_units", "school_preescolar", "school_primaria")
     resources += ("school_secundaria", "school_bachillerato", "health_slots")
     texts |= {resource_label(r) for r in resources}
