@@ -55,6 +55,10 @@ LABELS = {
     "vacancies": "vacantes",
     "outcomes": "resultados",
     "new": "nuevos",
+    "new_f": "nuevas",
+    "updated_f": "actualizadas",
+    "stored_f": "ya registradas",
+    "placed_f": "ya reubicadas",
     "updated": "actualizados",
     "unchanged": "sin cambios",
     "stored": "ya registrados",
@@ -91,6 +95,9 @@ LABELS = {
     "dup_same_person": "Es la misma persona",
 }
 
+# Counts of personas, familias and vacantes agree with them ("familias: 250 nuevas").
+FEMININE = frozenset(code for code in LABELS if code.endswith("_f"))
+
 
 @cache
 def _english() -> dict[str, str]:
@@ -118,6 +125,35 @@ def translator(lang: str) -> Callable[[str], str]:
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
+def page_words(lang: str, _: Callable[[str], str]) -> dict[str, Any]:
+    """The templates' helpers that put codes and counts in words, in ``lang``."""
+
+    def label(code: str) -> str:
+        return _(LABELS.get(code, code))
+
+    def word(kind: str, code: str) -> str:  # word("document", "curp") -> CURP
+        return _(CODES[kind].get(code, code))
+
+    return {
+        "label": label,
+        "feminine": FEMININE,
+        # A placement's status: a reubicación is feminine ("Cancelada"; a plan "Cancelado").
+        "placement_status": lambda code: label(
+            f"placement_{code}" if f"placement_{code}" in LABELS else code
+        ),
+        "audit_word": lambda code: _(AUDIT[code]) if code in AUDIT else label(code),
+        # A service's own message ("es / en", or English only) in the page's language.
+        "said": lambda text: in_language(text, lang, label),
+        "resource_label": lambda resource: _(resource_label(resource)),
+        # "1 familia", "2 familias": a number with its noun.
+        "count": lambda n, one, many: f"{n:,} {_(one) if n == 1 else _(many)}",
+        "word": word,
+        "words": lambda kind, codes: ", ".join(word(kind, c) for c in codes or ()),
+        "country": lambda code: country(code, lang),
+        "languages": lambda codes: ", ".join(language_name(c, lang) for c in codes or ()),
+    }
+
+
 def render(request: Request, name: str, user: User | None, code: int = 200, **context: Any):
     lang = language(request)
     nonce = request.state.csp_nonce  # set for each response by protect.SecureEdge
@@ -138,20 +174,7 @@ def render(request: Request, name: str, user: User | None, code: int = 200, **co
             "lang": lang,
             "_": _,
             "nav": nav,
-            "label": lambda code: _(LABELS.get(code, code)),
-            "audit_word": lambda code: _(AUDIT.get(code) or LABELS.get(code, code)),
-            # A service's own message ("es / en", or English only) in the page's language.
-            "said": lambda text: in_language(text, lang, lambda c: _(LABELS.get(c, c))),
-            # A placement's status: a reubicación is feminine ("Cancelada"; a plan "Cancelado").
-            "placement_status": lambda code: _(LABELS.get(f"placement_{code}", LABELS.get(code, code))),
-            "resource_label": lambda r: _(resource_label(r)),
-            # "1 familia", "2 familias": a number with its noun, in the page's language.
-            "count": lambda n, one, many: f"{n:,} {_(one) if n == 1 else _(many)}",
-            # A code of the data contract in words: word("document", "curp") -> CURP.
-            "word": lambda kind, code: _(CODES[kind].get(code, code)),
-            "words": lambda kind, codes: ", ".join(_(CODES[kind].get(c, c)) for c in codes or ()),
-            "country": lambda code: country(code, lang),
-            "languages": lambda codes: ", ".join(language_name(c, lang) for c in codes or ()),
+            **page_words(lang, _),
             "here": request.url.path,
             "csp_nonce": nonce,
             "nonced": lambda html: with_nonce(html, nonce),
