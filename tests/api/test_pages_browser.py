@@ -259,7 +259,7 @@ def test_staff_import_plan_review_and_approve(browser, server, service, scenario
     assert page.locator("#usage tbody tr").count() >= 10
     line = page.locator("#baseline").inner_text()
     assert re.fullmatch(
-        r"Este plan: [\d.]+ puntos de compatibilidad; primero en llegar, primero en ser "
+        r"Este plan: [\d.]+ puntos de afinidad; primero en llegar, primero en ser "
         r"atendido: [\d.]+\.",
         line,
     ), line
