@@ -126,6 +126,17 @@ def test_every_spanish_text_has_its_english():
     assert not missing, f"add to api/web/templates/en.txt: {missing}"
 
 
+def test_every_line_of_en_txt_is_still_used():
+    """A line whose Spanish no page, service or data message says any more is removed."""
+    package = TEMPLATES.parents[1]
+    files = [*package.rglob("*.py"), *TEMPLATES.glob("*.html"), *package.rglob("*.js")]
+    files += list((package.parent / "data").glob("*.py"))
+    source = "\n".join(path.read_text(encoding="utf-8") for path in files)
+    source = re.sub(r'"\s*\n\s*"', "", source)  # Python's adjacent literals, joined
+    unused = sorted(text for text in pages._english() if text not in source)
+    assert not unused, f"remove from api/web/templates/en.txt: {unused}"
+
+
 def test_plotly_and_the_map_outline_are_served_by_the_app(app):
     client = signed_in(app, "partner")
     script = client.get("/static/plotly.min.js")
