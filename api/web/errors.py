@@ -57,6 +57,15 @@ async def invalid_request(request: Request, exc: RequestValidationError) -> Resp
     return render(request, "error.html", visitor(request), 422, detail=detail)
 
 
+def unstorable_page(request: Request) -> Response | None:
+    """For a browser, a value the database refuses (a NUL character in a form field) as
+    a page; None for a program, which gets the JSON with the database's reason."""
+    if not wants_page(request):
+        return None
+    detail = "Un valor del formulario no se puede guardar; revíselo."
+    return render(request, "error.html", visitor(request), 422, detail=detail)
+
+
 class Unexpected:
     """ASGI middleware: an exception no handler took becomes a 500 with a reference
     (logged with the traceback): a page in the reader's language for a browser, JSON

@@ -6,6 +6,7 @@ import logging
 import re
 
 import pytest
+from sqlalchemy.exc import DataError
 
 from arraigo.api.services import monitoring
 
@@ -56,3 +57,17 @@ def test_a_fault_on_the_api_is_json_with_the_reference(as_role, broken, caplog):
     assert re.fullmatch(r"[0-9A-F]{8}", body["reference"])
     assert body["reference"] in body["detail"] and "internal detail" not in body["detail"]
     assert _logged(caplog, body["reference"]).exc_info
+
+
+def test_a_value_the_database_refuses_is_a_page_for_a_browser_and_json_for_a_program(
+    app, as_role, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise DataError("INSERT …", {}, Exception("invalid byte sequence for encoding"))
+
+    monkeypatch.setattr(monitoring, "indicator_table", refuse)
+    page = signed_in(app, "partner").get("/monitoring", headers={"Accept": "text/html"})
+    assert page.status_code == 422 and "Un valor del formulario no se puede guardar" in page.text
+    assert "invalid byte sequence" not in page.text
+    answer = as_role("partner").get("/api/v1/monitoring/indicators")
+    assert answer.status_code == 422 and "invalid byte sequence" in answer.json()["detail"]
