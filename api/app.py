@@ -11,7 +11,7 @@ from importlib.metadata import version
 from anyio import to_thread
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
@@ -25,7 +25,7 @@ from .services.matching import MatchingService, Refitter
 from .services.pending import PendingUploads, default_directory
 from .services.signin import SignInGuard
 from .settings import Settings, get_settings
-from .web.errors import http_error, invalid_request
+from .web.errors import Unexpected, http_error, invalid_request, unstorable_page
 
 DESCRIPTION = """
 Relocation planning and job matching for the COMAR–UNHCR local integration programme.
@@ -46,9 +46,12 @@ async def refused(request: Request, exc: ServiceError) -> JSONResponse:
     return JSONResponse(status_code=exc.status, content={"detail": exc.detail}, headers=headers)
 
 
-async def unstorable_value(request: Request, exc: DataError) -> JSONResponse:
+async def unstorable_value(request: Request, exc: DataError) -> Response:
     """A value the database refuses to store or compare (a NUL character in text, a
     number out of range: PostgreSQL rejects both) is the request's fault, not a 500."""
+    page = unstorable_page(request)
+    if page is not None:
+        return page
     reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "invalid value"
     return JSONResponse(
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
@@ -111,6 +114,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(web.router)
     app.add_middleware(BoundedBodies)
+    # Any other exception: a 500 with a reference, inside the edge so it gets the headers.
+    app.add_middleware(Unexpected)
     # Added last, so it runs first: even a refused request gets the headers.
     app.add_middleware(SecureEdge, public_origin=settings.public_origin)
     app.add_exception_handler(ServiceError, refused)

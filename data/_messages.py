@@ -31,7 +31,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The sheet is too large: {detail}. Split the file.",
     ),
     "file_encoding": (
-        "El archivo no está en UTF-8 (byte {position}). Guárdelo como 'CSV UTF-8'.",
+        "El archivo no está en UTF-8 (byte {position}). Guárdelo como «CSV UTF-8».",
         "The file is not UTF-8 (byte {position}). Save it as 'CSV UTF-8'.",
     ),
     "file_empty": ("El archivo no tiene filas de datos.", "The file has no data rows."),
@@ -55,21 +55,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The {kind} table is missing; planning needs it.",
     ),
     "column_missing": (
-        "Falta la columna obligatoria '{column}'.",
+        "Falta la columna obligatoria «{column}».",
         "The required column '{column}' is missing.",
     ),
     "column_duplicate": (
-        "La columna '{column}' aparece más de una vez en el encabezado.",
+        "La columna «{column}» aparece más de una vez en el encabezado.",
         "The column '{column}' appears more than once in the header.",
     ),
     "column_unknown": (
-        "La columna '{column}' no es parte del formato y se ignora.",
+        "La columna «{column}» no es parte del formato y se ignora.",
         "The column '{column}' is not part of the format and is ignored.",
     ),
     # Cell level
     "required": ("El valor es obligatorio y está vacío.", "The value is required and is empty."),
-    "not_integer": ("'{value}' no es un número entero.", "'{value}' is not a whole number."),
-    "not_number": ("'{value}' no es un número.", "'{value}' is not a number."),
+    "not_integer": ("«{value}» no es un número entero.", "'{value}' is not a whole number."),
+    "not_number": ("«{value}» no es un número.", "'{value}' is not a number."),
     "out_of_range": (
         "{value} está fuera del rango permitido ({low} a {high}).",
         "{value} is outside the allowed range ({low} to {high}).",
@@ -79,35 +79,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value} is negative; it must be 0 or more.",
     ),
     "choice": (
-        "'{value}' no es un valor permitido; use uno de: {allowed}.",
+        "«{value}» no es un valor permitido; use uno de: {allowed}.",
         "'{value}' is not an allowed value; use one of: {allowed}.",
     ),
     "none_combined": (
-        "'none' no puede ir junto con otras necesidades de salud.",
+        "«none» no puede ir junto con otras necesidades de salud.",
         "'none' cannot be combined with other health needs.",
     ),
     "repeated_item": (
-        "'{value}' está repetido en la lista.",
+        "«{value}» está repetido en la lista.",
         "'{value}' is repeated in the list.",
     ),
     "country_code": (
-        "'{value}' no es un código de país ISO 3166-1 alfa-3 (por ejemplo HND, HTI, VEN).",
+        "«{value}» no es un código de país ISO 3166-1 alfa-3 (por ejemplo HND, HTI, VEN).",
         "'{value}' is not an ISO 3166-1 alpha-3 country code (for example HND, HTI, VEN).",
     ),
     "language_code": (
-        "'{value}' no es un código de idioma ISO 639 (por ejemplo es, fr, ht, en).",
+        "«{value}» no es un código de idioma ISO 639 (por ejemplo es, fr, ht, en).",
         "'{value}' is not an ISO 639 language code (for example es, fr, ht, en).",
     ),
     "date": (
-        "'{value}' no es una fecha AAAA-MM-DD.",
+        "«{value}» no es una fecha AAAA-MM-DD.",
         "'{value}' is not a YYYY-MM-DD date.",
     ),
     "isco": (
-        "'{value}' no es un código ISCO-08 conocido (1 a 4 dígitos).",
+        "«{value}» no es un código ISCO-08 conocido (1 a 4 dígitos).",
         "'{value}' is not a known ISCO-08 code (1 to 4 digits).",
     ),
     "phone": (
-        "'{value}' no parece un teléfono (solo dígitos, espacios, +, - y paréntesis).",
+        "«{value}» no parece un teléfono (solo dígitos, espacios, +, - y paréntesis).",
         "'{value}' does not look like a phone number (digits, spaces, +, - and brackets only).",
     ),
     "experience_exceeds_age": (
@@ -115,7 +115,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value} years of experience do not fit a person aged {age}.",
     ),
     "boolean": (
-        "'{value}' no es sí/no (use 1 o 0).",
+        "«{value}» no es sí/no (use 1 o 0).",
         "'{value}' is not yes/no (use 1 or 0).",
     ),
     "employed_not_hired": (
@@ -123,11 +123,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "employed_90d is 1 but hired is 0: nobody stays employed without being hired.",
     ),
     "unknown_person": (
-        "La persona '{value}' no está en people.",
+        "La persona «{value}» no está en la tabla de personas (people).",
         "Person '{value}' is not in people.",
     ),
     "unknown_vacancy": (
-        "La vacante '{value}' no está en vacancies.",
+        "La vacante «{value}» no está en la tabla de vacantes (vacancies).",
         "Vacancy '{value}' is not in vacancies.",
     ),
     "kind_not_allowed": (
@@ -137,41 +137,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "invalid": ("Valor no válido: {detail}", "Invalid value: {detail}"),
     # Cross-file
     "duplicate_id": (
-        "'{value}' ya aparece en la fila {first_row}; cada identificador debe ser único.",
+        "«{value}» ya aparece en la fila {first_row}; cada identificador debe ser único.",
         "'{value}' already appears in row {first_row}; each identifier must be unique.",
     ),
     "family_split_origin": (
-        "La familia '{value}' aparece con dos orígenes ({origins}); una familia viaja "
+        "La familia «{value}» aparece con dos orígenes ({origins}); una familia viaja "
         "junta desde un solo lugar.",
         "Family '{value}' appears with two origins ({origins}); a family travels "
         "together from one place.",
     ),
     "unknown_family": (
-        "La familia '{value}' no está en families.",
+        "La familia «{value}» no está en la tabla de familias (families).",
         "Family '{value}' is not in families.",
     ),
     "family_without_members": (
-        "La familia '{value}' no tiene integrantes en people.",
+        "La familia «{value}» no tiene integrantes en la tabla de personas (people).",
         "Family '{value}' has no members in people.",
     ),
     "family_without_adult": (
-        "La familia '{value}' no tiene ningún adulto ({adult_age} años o más); revise las edades.",
+        "La familia «{value}» no tiene ningún adulto ({adult_age} años o más); revise las edades.",
         "Family '{value}' has no adult ({adult_age} or older); check the ages.",
     ),
     "unknown_city": (
-        "'{value}' no es una ciudad de destinations.{hint_es}",
+        "«{value}» no es una ciudad de la tabla de destinos (destinations).{hint_es}",
         "'{value}' is not a city in destinations.{hint_en}",
     ),
     "state_mismatch": (
-        "La ciudad '{city}' está en {expected}, no en '{value}'.",
+        "La ciudad «{city}» está en {expected}, no en «{value}».",
         "The city '{city}' is in {expected}, not in '{value}'.",
     ),
     "preferred_and_excluded": (
-        "'{value}' está a la vez en preferred_cities y en excluded_cities.",
+        "«{value}» está a la vez en preferred_cities y en excluded_cities.",
         "'{value}' is both in preferred_cities and in excluded_cities.",
     ),
     "ties_excluded": (
-        "La ciudad de vínculos '{value}' está también excluida.",
+        "La ciudad de vínculos «{value}» está también excluida.",
         "The ties city '{value}' is also excluded.",
     ),
     "use_without_capacity": (

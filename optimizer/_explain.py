@@ -128,7 +128,7 @@ def _reason(instance: Instance, case: _Case, used: np.ndarray, lang: Language) -
         return say(key, lang, city=names[runner], short=short) + _preferred(instance, f, lang)
     text = say("goes", lang, city=names[chosen])
     if case.hired:
-        text += say("jobs", lang, n=case.hired)
+        text += say("job" if case.hired == 1 else "jobs", lang, n=case.hired)
     preference = instance.preference[f]
     if preference[chosen] > 0:
         text += say("first_choice" if preference[chosen] >= preference.max() else "a_choice", lang)

@@ -36,15 +36,16 @@ PHRASES: dict[str, dict[Language, str]] = {
         "en": "Not relocated in this batch: its best option, {city}, has no room in {short}.",
     },
     "waits_worth": {
-        "es": "No se reubica en este lote: en {city}, su mejor opción, las plazas que "
+        "es": "No se reubica en este lote: en {city}, su mejor opción, los lugares que "
         "ocuparía rinden más con otras familias.",
         "en": "Not relocated in this batch: in {city}, its best option, the places it would "
         "take do more for other families.",
     },
     "goes": {"es": "Va a {city}", "en": "Goes to {city}"},
+    "job": {"es": ", con vacante para 1 integrante", "en": ", with a vacancy for 1 member"},
     "jobs": {
-        "es": ", con vacante para {n} integrante(s)",
-        "en": ", with a vacancy for {n} member(s)",
+        "es": ", con vacante para {n} integrantes",
+        "en": ", with vacancies for {n} members",
     },
     "first_choice": {"es": ", su ciudad preferida", "en": ", its preferred city"},
     "a_choice": {
@@ -58,7 +59,7 @@ PHRASES: dict[str, dict[Language, str]] = {
         "en": ". {runner} would give it more, but there is no room left in {short}.",
     },
     "better_worth": {
-        "es": ". {runner} le daría más, pero sus plazas rinden más con otras familias.",
+        "es": ". {runner} le daría más, pero sus lugares rinden más con otras familias.",
         "en": ". {runner} would give it more, but its places do more for other families.",
     },
     "best": {
@@ -74,7 +75,7 @@ PHRASES: dict[str, dict[Language, str]] = {
         "en": "{city}, {label}: {used} of {cap:.0f} used",
     },
     "usage_price": {
-        "es": "; una plaza más de {label} en {city} sumaría {price:.2f} al valor del plan",
+        "es": "; un lugar más de {label} en {city} sumaría {price:.2f} al valor del plan",
         "en": "; one more place of {label} in {city} would add {price:.2f} to the plan's value",
     },
     "usage_slack": {

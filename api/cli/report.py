@@ -7,7 +7,7 @@ from importlib import resources
 import pandas as pd
 from jinja2 import Environment, select_autoescape
 
-from arraigo.data import Dataset, base_map
+from arraigo.data import Dataset, base_map, resource_label
 
 from ..services.demo import DemoResult
 from ..web.charts import calibration_chart, capacity_chart, flow_map
@@ -21,6 +21,29 @@ BASELINE_LABELS = {
     "location_only": "Solo ubicación (estilo Annie MOORE / GeoMatch)",
     "first_come_first_served": "Primero en llegar, primero en ser atendido (manual)",
 }
+
+# The solver's word for the plan it found, as the report says it.
+PLAN_STATUS = {
+    "optimal": "plan óptimo",
+    "feasible": "plan factible (sin prueba de que sea el mejor)",
+}
+
+
+def score_words(source: str) -> tuple[str, str]:
+    """What the plan's scores are, and the unit its value (and a shadow price) is in."""
+    if source.startswith("outcome model"):
+        version = source.split(":")[0].removeprefix("outcome model").strip()
+        return (
+            f"modelo de resultados {version}: probabilidad de ser contratado y seguir "
+            "empleado a los 90 días",
+            "empleos esperados a 90 días",
+        )
+    if source.startswith("matching score"):
+        return (
+            "afinidad entre perfil y vacante (aún no hay modelo de resultados entrenado)",
+            "puntos de afinidad",
+        )
+    return "ninguno: no hay integrantes en edad laboral o no hay vacantes", "puntos"
 
 
 def render(dataset: Dataset, result: DemoResult, today: dt.date) -> str:
@@ -45,6 +68,11 @@ def render(dataset: Dataset, result: DemoResult, today: dt.date) -> str:
     environment = Environment(autoescape=select_autoescape(default=True))
     template = environment.from_string(template_text)
     placed = sum(1 for f in plan["families"] if f["city"])
+    source, unit = score_words(result.score_source)
+    prices = [
+        row | {"label": resource_label(row["resource"])}
+        for row in priced.head(12).to_dict("records")
+    ]
     return template.render(
         today=today.isoformat(),
         plan=plan,
@@ -53,12 +81,14 @@ def render(dataset: Dataset, result: DemoResult, today: dt.date) -> str:
         vacancies=len(dataset.vacancies) if dataset.vacancies is not None else 0,
         placed=placed,
         baselines=[(BASELINE_LABELS[k], v) for k, v in result.baselines.items()],
-        score_source=result.score_source,
+        score_source=source,
+        unit=unit,
+        status=PLAN_STATUS.get(plan.get("status"), plan.get("status")),
         metrics=result.model_metrics,
         flows=figures[0],
         capacity=figures[1],
         calibration=figures[2],
-        prices=priced.head(12).to_dict("records"),
+        prices=prices,
         explanations=[f for f in plan["families"] if f["city"]][:20],
         matches=result.matches.head(15).to_dict("records"),
         geo_assets=GEO_ASSETS.format(topojson=base_map()),

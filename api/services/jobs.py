@@ -34,7 +34,10 @@ POLL = 0.5
 SOLVER_SLOTS = max(1, os.cpu_count() or 1)
 # Points of the solver's course kept in a job's progress (best plan and bound over time).
 HISTORY = 120
-INTERRUPTED = "Interrumpido: el servicio se reinició durante el cálculo / interrupted by a restart."
+INTERRUPTED = (
+    "Interrumpido: el servicio se reinició durante el cálculo / "
+    "Interrupted: the service restarted during the solve."
+)
 
 
 def _started(pid: int) -> str | None:

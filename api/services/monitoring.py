@@ -24,6 +24,7 @@ from ..schemas import CapacityRow, IndicatorRow
 from ..vocab import HIRED, KEPT, NEXT_STATUSES, RELOCATED, PlacementStatus, PlanStatus, Role
 from . import ledger
 from .audit import audit
+from .scoring import in_expected_jobs
 from .store import current_frame
 from .suppression import withheld
 
@@ -215,6 +216,22 @@ def indicator_rows(table: pd.DataFrame) -> list[IndicatorRow]:
     return [IndicatorRow(**{**row, "group": str(row["group"])}) for row in table.to_dict("records")]
 
 
+def _latest_plan(session: Session) -> PlanJob | None:
+    """The plan whose shadow prices the monitoring shows: the latest approved or draft."""
+    return session.scalar(
+        select(PlanJob)
+        .where(PlanJob.status.in_((PlanStatus.approved, PlanStatus.draft)))
+        .order_by(PlanJob.id.desc())
+    )
+
+
+def prices_in_expected_jobs(session: Session) -> bool:
+    """Whether the latest plan's shadow prices are expected jobs (see
+    scoring.in_expected_jobs), rather than matching affinity."""
+    plan = _latest_plan(session)
+    return plan is not None and in_expected_jobs((plan.result or {}).get("score_source"))
+
+
 def capacity_rows(session: Session, user: User, min_group_size: int) -> list[CapacityRow]:
     """Each city's declared capacity, what placements hold and what remains (services.
     ledger), with the shadow price of the latest plan: the expected jobs one more unit
@@ -223,11 +240,7 @@ def capacity_rows(session: Session, user: User, min_group_size: int) -> list[Cap
     family's health slot), nor the prices of those cells (a price tells the plan filled
     the cell)."""
     cells = ledger.capacity_cells(session)
-    plan = session.scalar(
-        select(PlanJob)
-        .where(PlanJob.status.in_((PlanStatus.approved, PlanStatus.draft)))
-        .order_by(PlanJob.id.desc())
-    )
+    plan = _latest_plan(session)
     prices = {}
     if plan is not None and plan.result:
         prices = {(u["city"], u["resource"]): u["shadow_price"] for u in plan.result["usage"]}

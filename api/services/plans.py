@@ -187,7 +187,7 @@ def decide(session: Session, user: User, plan_id: int, decision: DecisionIn) -> 
     destinations = current_frame(session, "destinations")
     known = set(destinations["city"]) if destinations is not None else cities
     if city not in known:
-        raise Invalid(f"'{city}' no es un destino.")
+        raise Invalid(f"«{city}» no es un destino / '{city}' is not a destination.")
     fields = decision.model_dump() | {"city": city}
     row = PlanDecision(plan_id=plan_id, created_by=user.username, **fields)
     session.add(row)
@@ -212,7 +212,10 @@ def undo_decision(session: Session, user: User, plan_id: int, decision_id: int) 
     job = _draft(session, plan_id)
     row = next((d for d in decisions_of(session, job.id) if d.id == decision_id), None)
     if row is None:
-        raise NotFound(f"No hay decisión {decision_id} en el plan {plan_id}.")
+        raise NotFound(
+            f"No hay decisión {decision_id} en el plan {plan_id} / "
+            f"no decision {decision_id} in plan {plan_id}."
+        )
     if row.plan_id != job.id:
         raise Conflict(
             f"La decisión se tomó en el plan {row.plan_id}: para cambiarla aquí, tome otra "

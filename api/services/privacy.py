@@ -87,7 +87,20 @@ def _unquoted(text: str, blockers: set[str]) -> str:
     text = QUOTED.sub(UNQUOTED, REASON_PARTS.join(parts))
     for blocker in blockers:  # should the wording ever join them otherwise
         text = text.replace(blocker, "…")
+    text = re.sub(r"…(?:, …)+", "…", text)
+    for hidden, said in _WITHHELD:
+        text = text.replace(hidden, said)
     return text
+
+
+# A reason whose blockers are withheld, said as a sentence rather than "…".
+_WITHHELD = (
+    (
+        "Aún no cumple: ….",
+        "Aún no cumple los requisitos (el detalle solo lo ve quien sigue el caso).",
+    ),
+    ("Not yet eligible: ….", "Not yet eligible (only whoever follows the case sees why)."),
+)
 
 
 def outside_case(match: MatchOut) -> MatchOut:

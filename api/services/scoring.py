@@ -58,6 +58,13 @@ def with_corrections(session: Session, people: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def in_expected_jobs(score_source: str | None) -> bool:
+    """Whether scores from this source are a trained outcome model's probabilities (a
+    plan's value and shadow prices are then expected jobs kept at 90 days; otherwise
+    uncalibrated matching affinity)."""
+    return str(score_source or "").startswith("outcome model")
+
+
 def success_scores(
     matcher: Matcher,
     people: pd.DataFrame,

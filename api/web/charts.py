@@ -191,7 +191,7 @@ def indicator_figures(by_month, by_city, _: Callable[[str], str]) -> dict[str, s
     over_time = _bars(
         x,
         [
-            ([r.relocated for r in months], _("Reubicadas"), "#0b5cad"),
+            ([r.relocated for r in months], _("Trasladadas"), "#0b5cad"),
             ([r.hired for r in months], _("Contratadas"), "#1b6e3a"),
         ],
         {

@@ -53,6 +53,15 @@ _SPANISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "Ninguna ocupación ESCO pertenece al grupo ISCO-08 «{0}».",
         ),
         (r"the user '(.+)' already exists", "El usuario «{0}» ya existe."),
+        (
+            r"The vacancy '(.+)' is closed \(0 positions\)\.",
+            "La vacante «{0}» está cerrada: no le quedan puestos.",
+        ),
+        (
+            r"ESCO occupation '(.+)' \((.+)\) is in ISCO-08 group (\d+), not (\d+)\.",
+            "La ocupación ESCO «{0}» ({1}) está en el grupo ISCO-08 {2}, no en el {3}.",
+        ),
+        (r"unknown role '(.+)'; use one of (.+)", "No existe el rol «{0}»; use uno de: {1}."),
     )
 )
 
@@ -87,8 +96,9 @@ def in_language(detail: str, lang: str, label: Callable[[str], str] = str) -> st
         if len(sentences) > 1:
             return " ".join(in_language(s, lang, label) for s in sentences)
     halves = _halves(detail)
-    if halves:
-        return halves[1] if lang == "en" else halves[0]
+    if halves:  # a sentence of its own on the page: it starts with a capital
+        half = halves[1] if lang == "en" else halves[0]
+        return half[:1].upper() + half[1:]
     if lang == "en":
         return detail
     for pattern, spanish in _SPANISH:

@@ -40,6 +40,7 @@ def monitoring_page(request: Request, session: SessionDep, user: Everyone, setti
         pressed=pressed[:8],
         dimensions=get_args(Dimension),
         min_group=size,
+        in_jobs=monitoring.prices_in_expected_jobs(session),
     )
 
 

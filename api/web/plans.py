@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from ..deps import RowId, RunnerDep, SessionDep
 from ..schemas import DecisionIn, PlanOut, PlanRequest
 from ..services import plans, records, review
+from ..services.scoring import in_expected_jobs
 from ..services.store import current_frame
 from ..vocab import PlanStatus
 from .charts import figure_html, flow_map
@@ -143,7 +144,7 @@ def _usage_by_city(result: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]
 def calibrated(result: dict[str, Any] | None) -> bool:
     """Whether the plan's scores are probabilities from a trained outcome model (then its
     numbers are expected jobs; otherwise they are uncalibrated matching scores)."""
-    return str((result or {}).get("score_source", "")).startswith("outcome model")
+    return in_expected_jobs((result or {}).get("score_source"))
 
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)

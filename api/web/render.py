@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from arraigo.data import resource_label
@@ -22,6 +23,7 @@ from ..services.auth import user_for_token
 from ..services.errors import ServiceError
 from ..vocab import CASEWORKERS, Role
 from .messages import in_language
+from .words import AUDIT, CODES, country, language_name
 
 HERE = Path(__file__).parent
 LANG_COOKIE = "arraigo_lang"
@@ -53,6 +55,10 @@ LABELS = {
     "vacancies": "vacantes",
     "outcomes": "resultados",
     "new": "nuevos",
+    "new_f": "nuevas",
+    "updated_f": "actualizadas",
+    "stored_f": "ya registradas",
+    "placed_f": "ya reubicadas",
     "updated": "actualizados",
     "unchanged": "sin cambios",
     "stored": "ya registrados",
@@ -74,10 +80,11 @@ LABELS = {
     "moved": "Trasladada",
     "interviewed": "Entrevistada",
     "hired": "Contratada",
-    "employed_30d": "Empleada a 30 días",
-    "employed_90d": "Empleada a 90 días",
-    "employed_180d": "Empleada a 180 días",
+    "employed_30d": "Empleada a los 30 días",
+    "employed_90d": "Empleada a los 90 días",
+    "employed_180d": "Empleada a los 180 días",
     "left": "Dejó el programa",
+    "placement_cancelled": "Cancelada",
     "lock": "Fijar",
     "veto": "Vetar",
     "move": "Mover",
@@ -87,6 +94,9 @@ LABELS = {
     "dup_distinct": "Son personas distintas",
     "dup_same_person": "Es la misma persona",
 }
+
+# Counts of personas, familias and vacantes agree with them ("familias: 250 nuevas").
+FEMININE = frozenset(code for code in LABELS if code.endswith("_f"))
 
 
 @cache
@@ -115,6 +125,35 @@ def translator(lang: str) -> Callable[[str], str]:
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
+def page_words(lang: str, _: Callable[[str], str]) -> dict[str, Any]:
+    """The templates' helpers that put codes and counts in words, in ``lang``."""
+
+    def label(code: str) -> str:
+        return _(LABELS.get(code, code))
+
+    def word(kind: str, code: str) -> str:  # word("document", "curp") -> CURP
+        return _(CODES[kind].get(code, code))
+
+    return {
+        "label": label,
+        "feminine": FEMININE,
+        # A placement's status: a reubicación is feminine ("Cancelada"; a plan "Cancelado").
+        "placement_status": lambda code: label(
+            f"placement_{code}" if f"placement_{code}" in LABELS else code
+        ),
+        "audit_word": lambda code: _(AUDIT[code]) if code in AUDIT else label(code),
+        # A service's own message ("es / en", or English only) in the page's language.
+        "said": lambda text: in_language(text, lang, label),
+        "resource_label": lambda resource: _(resource_label(resource)),
+        # "1 familia", "2 familias": a number with its noun.
+        "count": lambda n, one, many: f"{n:,} {_(one) if n == 1 else _(many)}",
+        "word": word,
+        "words": lambda kind, codes: ", ".join(word(kind, c) for c in codes or ()),
+        "country": lambda code: country(code, lang),
+        "languages": lambda codes: ", ".join(language_name(c, lang) for c in codes or ()),
+    }
+
+
 def render(request: Request, name: str, user: User | None, code: int = 200, **context: Any):
     lang = language(request)
     nonce = request.state.csp_nonce  # set for each response by protect.SecureEdge
@@ -135,8 +174,7 @@ def render(request: Request, name: str, user: User | None, code: int = 200, **co
             "lang": lang,
             "_": _,
             "nav": nav,
-            "label": lambda code: _(LABELS.get(code, code)),
-            "resource_label": lambda r: _(resource_label(r)),
+            **page_words(lang, _),
             "here": request.url.path,
             "csp_nonce": nonce,
             "nonced": lambda html: with_nonce(html, nonce),
@@ -144,6 +182,20 @@ def render(request: Request, name: str, user: User | None, code: int = 200, **co
         },
         status_code=code,
     )
+
+
+def visitor(request: Request) -> User | None:
+    """The signed-in visitor, if any, so an error page keeps their navigation: the
+    page's own user while still loaded, else found again by the session cookie (the
+    rollback of a failed request leaves its user unloaded, and detached)."""
+    user = getattr(request.state, "page_user", None)
+    if user is not None and not inspect(user).expired_attributes:
+        return user
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None
+    with request.app.state.sessions() as session:
+        return user_for_token(session, token)
 
 
 class PageRoute(APIRoute):
@@ -159,7 +211,7 @@ class PageRoute(APIRoute):
                 code = exc.status_code if isinstance(exc, HTTPException) else exc.status
                 if code < 400:
                     raise
-                user = getattr(request.state, "page_user", None)
+                user = visitor(request)
                 # A record not found by a text id quotes the address, which anyone can
                 # write: the page says so in its own words, never the address's.
                 quoted = isinstance(exc, ServiceError) and "'" in str(exc.detail)

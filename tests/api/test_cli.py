@@ -112,6 +112,8 @@ def test_demo_runs_offline_end_to_end_and_beats_first_come_first_served(tmp_path
     # The base map travels inside the report: plotly needs no internet to draw it.
     assert 'window.PlotlyGeoAssets = {topojson: {"north-america_110m": {"type":"Topology"' in report
     assert "This service uses the ESCO classification" in report
+    # A shadow price says its unit: expected jobs kept at 90 days, with the model trained.
+    assert "empleos esperados a 90 días al plan." in report and "outcome model" not in report
 
 
 def test_serve_with_two_workers_on_a_new_database(tmp_path):

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from arraigo.api.services import imports, pending
 from arraigo.api.web import render as pages
+from arraigo.api.web import words
 from arraigo.data import resource_label
 
 from .conftest import PASSWORD
@@ -110,6 +111,9 @@ def _spanish_texts() -> set[str]:
     texts.add(pending.EXPIRED)  # a checked upload that expired, shown on the data page
     texts |= {label for _path, label, _roles in pages.PAGES}
     texts |= set(pages.LABELS.values())
+    texts |= set(words.AUDIT.values())
+    texts |= {word for codes in words.CODES.values() for word in codes.values()}
+    texts |= {"año", "persona", "ciudad", "ciudades", "puesto libre", "día de retraso"}
     resources = ("housing_units", "school_preescolar", "school_primaria")
     resources += ("school_secundaria", "school_bachillerato", "health_slots")
     texts |= {resource_label(r) for r in resources}
@@ -120,6 +124,17 @@ def test_every_spanish_text_has_its_english():
     english = pages._english()
     missing = sorted(t for t in _spanish_texts() if t not in english)
     assert not missing, f"add to api/web/templates/en.txt: {missing}"
+
+
+def test_every_line_of_en_txt_is_still_used():
+    """A line whose Spanish no page, service or data message says any more is removed."""
+    package = TEMPLATES.parents[1]
+    files = [*package.rglob("*.py"), *TEMPLATES.glob("*.html"), *package.rglob("*.js")]
+    files += list((package.parent / "data").glob("*.py"))
+    source = "\n".join(path.read_text(encoding="utf-8") for path in files)
+    source = re.sub(r'"\s*\n\s*"', "", source)  # Python's adjacent literals, joined
+    unused = sorted(text for text in pages._english() if text not in source)
+    assert not unused, f"remove from api/web/templates/en.txt: {unused}"
 
 
 def test_plotly_and_the_map_outline_are_served_by_the_app(app):

@@ -259,7 +259,7 @@ def test_staff_import_plan_review_and_approve(browser, server, service, scenario
     assert page.locator("#usage tbody tr").count() >= 10
     line = page.locator("#baseline").inner_text()
     assert re.fullmatch(
-        r"Este plan: [\d.]+ puntos de compatibilidad; primero en llegar, primero en ser "
+        r"Este plan: [\d.]+ puntos de afinidad; primero en llegar, primero en ser "
         r"atendido: [\d.]+\.",
         line,
     ), line
@@ -306,7 +306,8 @@ def test_staff_import_plan_review_and_approve(browser, server, service, scenario
     shot(page, "07-plan-changes")
     page.get_by_role("link", name="Aprobar el plan").click()
     summary = page.locator("#approval-summary").inner_text()
-    assert re.match(r"Al aprobar, \d+ familias \(\d+ personas\) quedan reubicadas", summary)
+    said = r"Al aprobar, el plan reubica a \d+ familias? \(\d+ personas?\) en \d+ ciudad"
+    assert re.match(said, summary)
     shot(page, "07-plan-confirm")
     page.get_by_role("button", name="Confirmar la aprobación").click()
     assert "Aprobado por relocation_staff" in page.get_by_role("status").inner_text()

@@ -278,7 +278,7 @@ def test_a_services_message_reads_in_the_page_language():
     assert in_language("No vacancy 'Soldador'.", "en") == "No vacancy 'Soldador'."
     placed = "Ya reubicadas por otro plan / already placed: F1, F2"
     assert in_language(placed, "es") == "Ya reubicadas por otro plan: F1, F2"
-    assert in_language(placed, "en") == "already placed: F1, F2"
+    assert in_language(placed, "en") == "Already placed: F1, F2"
     # English first in this one: each half still goes to its language.
     assert in_language(NOT_SIGNED_IN, "es") == "Sesión no iniciada o vencida."
     assert in_language(NOT_SIGNED_IN, "en").startswith("Not signed in")
@@ -292,6 +292,11 @@ def test_a_services_message_reads_in_the_page_language():
     assert in_language("La fecha está en el futuro / the date is in the future.", "es") == (
         "La fecha está en el futuro."
     )
+    assert in_language("La fecha está en el futuro / the date is in the future.", "en") == (
+        "The date is in the future."
+    )
+    closed = "The vacancy 'V9' is closed (0 positions)."
+    assert in_language(closed, "es") == "La vacante «V9» está cerrada: no le quedan puestos."
     status = in_language("The plan is approved.", "es", {"approved": "Aprobado"}.get)
     assert status == "El plan ya no puede cambiar: está «Aprobado»."
 

@@ -71,7 +71,7 @@ def test_explanations_name_the_city_the_runner_up_and_the_scarce_seat():
     assert (seat.used, seat.capacity) == (1, 1.0)
     # A second seat would let A move from León (0.6) to Saltillo (1.0): +0.4.
     assert seat.shadow_price == pytest.approx(0.4)
-    assert "una plaza más de primaria en Saltillo sumaría 0.40 al valor del plan" in seat.text
+    assert "un lugar más de primaria en Saltillo sumaría 0.40 al valor del plan" in seat.text
     assert usage["León", "school_primaria"].capacity is None
 
 

@@ -4,11 +4,11 @@
 (function () {
   const en = document.documentElement.lang === "en";
   const words = en
-    ? { best: "best plan so far", bound: "bound", gap: "gap", left: "s left at most", s: "s elapsed",
-        wait: "Waiting for the solver…", queued: "Queued", position: "position", next: "Starts when a running plan finishes.",
+    ? { best: "best plan so far", bound: "bound", gap: "at most this far from the best possible plan", left: "s left at most", s: "s elapsed",
+        wait: "Waiting for the first result…", queued: "Queued", position: "position", next: "Starts when a running plan finishes.",
         running: "Running", planned: "The plan's city" }
-    : { best: "mejor plan hasta ahora", bound: "cota", gap: "brecha", left: "s restantes como máximo", s: "s transcurridos",
-        wait: "Esperando al calculador…", queued: "En cola", position: "posición", next: "Empieza cuando termine un cálculo en curso.",
+    : { best: "mejor plan hasta ahora", bound: "cota", gap: "distancia máxima al mejor plan posible", left: "s restantes como máximo", s: "s transcurridos",
+        wait: "Esperando el primer resultado del cálculo…", queued: "En cola", position: "posición", next: "Empieza cuando termine un cálculo en curso.",
         running: "Calculando", planned: "La ciudad del plan" };
 
   const family = document.getElementById("d-family");
