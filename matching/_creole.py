@@ -2,7 +2,8 @@
 
 ESCO has no Creole labels and the encoders know little Creole, so a Creole trade word
 ("soudè") gets its French and Spanish equivalents ("soudeur / soldador") appended to
-the profile before it is embedded, normalised and compared with postings.
+the profile before it is embedded and compared with postings, and replaced by them in
+the clauses the taxonomy reads.
 """
 
 import re
@@ -59,3 +60,14 @@ class CreoleBridge:
         use = self.is_creole(texts, creole)
         glosses = found.map(lambda words: "; ".join(self._gloss[w] for w in words))
         return texts.fillna("").where(~use, texts.fillna("") + " (" + glosses + ")")
+
+    def translate(self, texts: pd.Series, creole: pd.Series | None = None) -> pd.Series:
+        """``texts`` with each lexicon word replaced by its French and Spanish
+        equivalents where Creole is detected (as :meth:`bridge` decides), other words
+        kept (case and accents folded): what the taxonomy reads of a Creole clause, so
+        the Creole spelling adds no stray n-grams ("kabrit" is not "cabo")."""
+        use = self.is_creole(texts, creole)
+        spoken = {w: g.replace(" / ", " ") for w, g in self._gloss.items()}
+        folded = texts.fillna("").map(fold)
+        swapped = folded.str.replace(self._pattern, lambda m: spoken[m.group(0)], regex=True)
+        return texts.fillna("").where(~use, swapped)

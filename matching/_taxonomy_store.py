@@ -160,31 +160,51 @@ def default_taxonomy(
 
 
 class _BestOccupation:
-    """Each text's best occupation as a row (position, score), shaped as an encoder so
-    :class:`CachedEncoder` keeps it on disk by text under the index's key."""
+    """Each text's ``k`` best occupations as a row (positions, then scores), shaped as an
+    encoder so :class:`CachedEncoder` keeps it on disk by text under the index's key."""
 
-    def __init__(self, normaliser: TaxonomyNormaliser) -> None:
+    def __init__(self, normaliser: TaxonomyNormaliser, k: int = 1) -> None:
         self.normaliser = normaliser
-        self.model_id = f"taxonomy-best/{normaliser.index_key_}"
+        self.k = k
+        self.model_id = f"taxonomy-best{'' if k == 1 else k}/{normaliser.index_key_}"
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        positions, scores = self.normaliser.kneighbors(list(texts), 1)
-        return np.column_stack([positions[:, 0], scores[:, 0]]).astype(np.float32)
+        positions, scores = _padded(self.normaliser, texts, self.k)
+        return np.column_stack([positions, scores]).astype(np.float32)
+
+
+def _padded(
+    normaliser: TaxonomyNormaliser, texts: list[str], k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    # ``k`` columns even when the taxonomy has fewer occupations (-1 and 0 pad them).
+    positions, scores = normaliser.kneighbors(list(texts), k)
+    short = k - positions.shape[1]
+    if short > 0:
+        positions = np.pad(positions, ((0, 0), (0, short)), constant_values=-1)
+        scores = np.pad(scores, ((0, 0), (0, short)))
+    return positions, scores
 
 
 class BestOccupation:
     """``texts -> (positions, scores)``: each text's best occupation in a fitted
-    normaliser, remembered by text in ``cache`` when the normaliser was read from or
-    stored in an index cache (postings and profiles repeat titles and clauses)."""
+    normaliser (``neighbours``: its ``k`` best, ``(n, k)``), remembered by text in
+    ``cache`` when the normaliser was read from or stored in an index cache (postings
+    and profiles repeat titles and clauses)."""
 
-    def __init__(self, normaliser: TaxonomyNormaliser, cache: EmbeddingCache | None) -> None:
+    def __init__(
+        self, normaliser: TaxonomyNormaliser, cache: EmbeddingCache | None, k: int = 1
+    ) -> None:
         self.normaliser = normaliser
+        self.k = k
         keyed = cache is not None and getattr(normaliser, "index_key_", None)
-        self._cached = CachedEncoder(_BestOccupation(normaliser), cache) if keyed else None
+        self._cached = CachedEncoder(_BestOccupation(normaliser, k), cache) if keyed else None
+
+    def neighbours(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        if self._cached is None or not texts:
+            return _padded(self.normaliser, texts, self.k)
+        found = self._cached.encode(texts)
+        return found[:, : self.k].astype(np.int64), found[:, self.k :]
 
     def __call__(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        if self._cached is None or not texts:
-            positions, scores = self.normaliser.kneighbors(list(texts), 1)
-            return positions[:, 0], scores[:, 0]
-        found = self._cached.encode(texts)
-        return found[:, 0].astype(np.int64), found[:, 1]
+        positions, scores = self.neighbours(texts)
+        return positions[:, 0], scores[:, 0]

@@ -9,7 +9,11 @@ import pandas as pd
 
 from arraigo.data import fold
 
-_SEGMENT_SPLIT = re.compile(r"[.;,:\n\r()]+|\s+(?:y|e|et|and|ak|epi|avec|con|with)\s+", re.I)
+# Clauses end at punctuation and at "and" in the four languages, "y/o" (official titles'
+# lists) included.
+_SEGMENT_SPLIT = re.compile(
+    r"[.;,:\n\r()]+|\s+(?:y/o|et/ou|and/or|y|e|et|and|ak|epi|avec|con|with)\s+", re.I
+)
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 
 
@@ -64,7 +68,16 @@ _FILLER = frozenset(
         "des du le les au aux avec mon ma experience aussi "
         "mwen te se travay kom pandan lane ane mwa nan yon ak eksperyans tou bos "
         "i am was have has worked work working as for years year months in at an the of "
-        "with my experience also"
+        "with my experience also "
+        # How caseworkers note it ("Refiere experiencia como…", "Client reports…"), and
+        # numbers written out: they name no trade.
+        "refiere menciona indica declara usuario usuaria senor senora sr sra persona "
+        "declare indique interesse interessee mme madame monsieur il elle avoir "
+        "reports says states she he her his client li "
+        "uno dos tres cuatro cinco seis siete ocho nueve diez "
+        "deux trois quatre cinq six sept huit neuf dix "
+        "one two three four five seven eight nine ten "
+        "twa kat senk sis set uit nef dis"
     ).split()
 )
 
@@ -73,7 +86,9 @@ def clause_core(text: str) -> str:
     """``text`` without filler words and numbers ("trabajé 5 años como soldador" ->
     "soldador"); the text itself when nothing else is left."""
     kept = [w for w in re.findall(r"[^\W\d_]+", text) if fold(w) not in _FILLER and len(w) > 1]
-    return " ".join(kept) if kept else text
+    core = " ".join(kept) if kept else text
+    # Official titles come in capitals ("OPERADOR DE MONTACARGAS"): read them as words.
+    return core.lower() if core.isupper() else core
 
 
 def words(text: str) -> list[str]:

@@ -1,5 +1,6 @@
 import pandas as pd
 
+from arraigo.data import fold
 from arraigo.matching import CreoleBridge
 from arraigo.matching._creole import load_creole_lexicon
 
@@ -10,6 +11,8 @@ def test_lexicon_is_shipped_with_french_and_spanish_for_every_word():
     assert len(lexicon) >= 100
     assert (lexicon[["ht", "fr", "es"]] != "").all().all()
     assert lexicon["ht"].is_unique
+    # Words are matched folded: two entries folding alike would shadow one another.
+    assert lexicon["ht"].map(fold).is_unique
 
 
 def test_creole_profile_gets_french_and_spanish_glosses():

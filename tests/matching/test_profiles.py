@@ -1,7 +1,9 @@
+import numpy as np
 import pandas as pd
 
 from arraigo.matching import CreoleBridge, Glossary
-from arraigo.matching._profiles import clause_support, profile_clauses
+from arraigo.matching._profiles import clause_support, profile_clauses, profile_groups
+from arraigo.matching._text import clause_core, segments
 
 
 def test_the_first_clause_wins_a_near_tie_and_agreeing_clauses_add_support():
@@ -24,3 +26,33 @@ def test_filler_words_are_dropped_before_the_creole_bridge_glosses_them():
     assert "albañil" in creole and "trabajar" not in creole and "maestro" not in creole
     assert clauses.loc[clauses["person"] == 1, "core"].iloc[0] == "soldador"
     assert clauses["segment"].iloc[0] == "m te travay kòm bòs mason"
+
+
+def test_the_whole_profile_votes_for_the_unit_group_more_of_it_names():
+    # Occupations 0 (artist, 2651), 1 and 2 (building painters, 7131), 3 (cleaner, 9112).
+    isco = np.array([2651, 7131, 7131, 9112])
+    person = pd.Series([0, 0, 1])
+    positions = np.array([[0, 1, 2], [1, 3, 0], [3, 0, 1]])
+    scores = np.array([[0.80, 0.79, 0.70], [0.60, 0.20, 0.10], [0.90, 0.10, 0.05]])
+    groups = profile_groups(person, positions, scores, isco)
+    lead = groups.drop_duplicates("person").set_index("person")
+    # "Pintor de casas, pinto paredes": the artist wins the first clause alone, but two
+    # painter labels and the second clause carry the building painter's group.
+    assert lead.loc[0, "isco"] == 7131 and lead.loc[0, "esco"] == 1
+    assert lead.loc[0, "clause"] == 0 and lead.loc[0, "confidence"] == np.float64(0.79)
+    assert lead.loc[1, "isco"] == 9112 and lead.loc[1, "clause"] == 2
+    assert list(groups.loc[groups["person"] == 0, "isco"]) == [7131, 2651, 9112]
+
+
+def test_the_taxonomy_reads_creole_words_as_their_french_and_spanish_equivalents():
+    texts = pd.Series(["mwen se soudè", "soldador de estructuras"])
+    read = CreoleBridge().translate(texts, pd.Series([True, False]))
+    assert "soldador" in read[0] and "soudeur" in read[0] and "soud" not in read[0].split()
+    assert read[1] == "soldador de estructuras"
+
+
+def test_official_titles_are_cut_at_y_o_and_read_in_lower_case():
+    clauses = segments("AUXILIAR DE LIMPIEZA Y/O INTENDENCIA (TURNO MIXTO)")
+    assert clauses == ["AUXILIAR DE LIMPIEZA", "INTENDENCIA", "TURNO MIXTO"]
+    assert clause_core(clauses[0]) == "auxiliar limpieza"
+    assert clause_core("Refiere experiencia como soldador") == "soldador"
