@@ -98,18 +98,25 @@ def weeks(tmp_path_factory) -> tuple[Path, Path]:
     return one, two
 
 
-def housing_left(page, server: str) -> dict[str, float]:
-    """City -> houses left, read from the Data page's capacity table (held / declared)."""
-    page.goto(f"{server}/data")
-    table = page.locator("#capacity")
-    headers = table.locator("thead th").all_inner_texts()
-    column = headers.index(HOUSING)
-    left = {}
+def housing(table) -> dict[str, tuple[float, float]]:
+    """City -> the two numbers of its housing cell ("held / declared" on the Data page,
+    "used / capacity" on a plan's page)."""
+    column = table.locator("thead th").all_inner_texts().index(HOUSING)
+    cells = {}
     for row in table.locator("tbody tr").all():
-        cells = row.locator("th, td").all_inner_texts()
-        held, declared = re.match(r"([\d.]+) / ([\d.]+)", cells[column]).groups()
-        left[cells[0]] = float(declared) - float(held)
-    return left
+        texts = row.locator("th, td").all_inner_texts()
+        first, second = re.match(r"([\d.]+) / ([\d.]+)", texts[column]).groups()
+        cells[texts[0]] = (float(first), float(second))
+    return cells
+
+
+def housing_left(page, server: str) -> dict[str, float]:
+    """City -> houses left, as the Data page tells them."""
+    page.goto(f"{server}/data")
+    return {
+        city: declared - held
+        for city, (held, declared) in housing(page.locator("#capacity")).items()
+    }
 
 
 def plan_cities(page) -> dict[str, str]:
@@ -376,6 +383,8 @@ def staff_week_two(
     taken = pd.Series([c for c in planned.values() if c != "—"]).value_counts().to_dict()
     assert all(n <= left[city] for city, n in taken.items()), (taken, left)
     assert not full & set(taken), (full, taken)
+    # The plan's page: each city's houses this plan uses out of those left.
+    assert housing(page.locator("#usage")) == {c: (taken.get(c, 0), n) for c, n in left.items()}
     shot(page, "37-walk-week2-draft")
     vetoed, city = next((f, c) for f, c in planned.items() if c != "—")
     decide(page, vetoed, "veto", "Prefiere esperar a la próxima semana")
