@@ -333,11 +333,12 @@ def officer_follows_up(browser, server: str, given: dict[str, str]) -> None:
     submit(page.get_by_role("button", name="Buscar").first)
     submit(page.locator("#found a").first)
     matches = page.locator("#person-matches tbody tr")
+    matches.first.wait_for(timeout=60_000)  # (a page still preparing reloads itself)
     first = matches.first.locator("td").all_inner_texts()
     why = first[3]  # #, vacancy, city, why, eligibility
     assert why.startswith("Afinidad ") and "ESCO" in why, first  # the sentence, then its codes
     submit(matches.first.locator("a").first)
-    page.locator("#vacancy-matches").wait_for()
+    page.locator("#vacancy-matches").wait_for(timeout=60_000)
     shot(page, "36-walk-candidates")
 
     # A hire; the one-person family leaves the city.
