@@ -24,9 +24,11 @@ from .test_pages_browser import browser, server, service, shot, sign_in, submit
 # The module-scoped fixtures of test_pages_browser: here, a server on its own database.
 __all__ = ["browser", "server", "service"]
 
-# Houses each city declares: ten families in week 1 for five houses, so cities fill.
+# Houses each city declares: ten families in week 1 for five houses, so cities fill;
+# week 2 adds a city with three houses.
 HOUSES = {"Saltillo": 2, "Monterrey": 2, "Querétaro": 1}
 NEW_CITY = {"city": "León", "state": "Guanajuato", "lat": "21.1250", "lon": "-101.6860"}
+WEEK_2_HOUSES = HOUSES | {NEW_CITY["city"]: 3}
 SEATS = 40  # school seats and health slots: never what limits these plans
 USERS = {  # created by the admin on the users page
     "ana": ("relocation_staff", "Semana-uno-ANA-4417"),
@@ -42,13 +44,14 @@ def _text_table(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def _destinations(houses: dict[str, int], new_city: bool) -> pd.DataFrame:
+def _destinations(houses: dict[str, int]) -> pd.DataFrame:
+    """The good corpus's cities (and the new one when it has houses) with these houses."""
     table = _text_table(CORPUS / "good" / "destinations.csv")
-    if new_city:
+    if NEW_CITY["city"] in houses:
         table = pd.concat([table, pd.DataFrame([NEW_CITY])], ignore_index=True)
     capacity = [c for c in table.columns if c.startswith("cap_")]
     table[capacity] = str(SEATS)
-    table["cap_housing_units"] = table["city"].map(lambda c: str(houses.get(c, 3)))
+    table["cap_housing_units"] = table["city"].map(houses).astype(str)
     return table
 
 
@@ -62,7 +65,7 @@ def _batch(folder: Path, families: int, seed: int, prefix: str, cities: list[str
     for kind in ("people", "families", "vacancies"):
         write_table(getattr(dataset, kind), raw / f"{kind}.csv")
         tables[kind] = _text_table(raw / f"{kind}.csv")
-    known = _destinations({}, True)
+    known = _destinations(WEEK_2_HOUSES)
     states = dict(zip(known["city"], known["state"], strict=True))
     vacancies = tables["vacancies"]
     vacancies["city"] = [cities[i % len(cities)] for i in range(len(vacancies))]
@@ -88,13 +91,13 @@ def weeks(tmp_path_factory) -> tuple[Path, Path]:
     for kind, generated in first.items():
         good = _text_table(CORPUS / "good" / f"{kind}.csv")
         pd.concat([good, generated], ignore_index=True).to_csv(one / f"{kind}.csv", index=False)
-    _destinations(HOUSES, False).to_csv(one / "destinations.csv", index=False)
+    _destinations(HOUSES).to_csv(one / "destinations.csv", index=False)
     (one / "outcomes.csv").write_bytes((CORPUS / "good" / "outcomes.csv").read_bytes())
     second = _batch(root, 6, 4, "W2-", [*HOUSES, NEW_CITY["city"]])
     second["people"].loc[0, ["full_name", "age"]] = ["Yeni Mejía", "34"]  # P1 again
     for kind, table in second.items():
         table.to_csv(two / f"{kind}.csv", index=False)
-    _destinations(HOUSES, True).to_csv(two / "destinations.csv", index=False)
+    _destinations(WEEK_2_HOUSES).to_csv(two / "destinations.csv", index=False)
     return one, two
 
 
@@ -365,13 +368,12 @@ def staff_week_two(
     status = import_files(page, server, week)
     assert "Importación guardada" in status
     left = housing_left(page)
-    assert left == before | {NEW_CITY["city"]: 3.0}, (before, left)
+    assert left == before | {NEW_CITY["city"]: WEEK_2_HOUSES[NEW_CITY["city"]]}, left
     full = {c for c, n in left.items() if n <= 0}
     assert full, f"week 1 filled a city: {left}"
 
-    # The same person registered again: decided on the duplicates page.
-    page.goto(f"{server}/data")
-    page.get_by_role("navigation").get_by_role("link", name="Duplicados").click()
+    # The same person registered again: the import links to the duplicates to decide.
+    submit(page.get_by_role("status").locator("a[href='/duplicates']"))
     flag = page.locator("#duplicates tbody tr").filter(has_text="W2-P00001-1")
     assert flag.count() == 1 and "P1" in flag.inner_text()
     flag.get_by_label("Decisión").select_option("distinct")
