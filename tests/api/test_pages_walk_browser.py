@@ -365,6 +365,13 @@ def staff_week_two(
     before = housing_left(page, server)
     # The family that left gave its house back.
     assert before == approved | {gone_from: approved[gone_from] + 1}, (approved, before)
+    # The other family's case file: each member's history, and who recorded what.
+    page.get_by_role("navigation").get_by_role("link", name="Expedientes").click()
+    page.locator("#q").fill(given["stays"])
+    submit(page.locator("form[action='/files'] button"))
+    assert page.url.endswith(f"/families/{given['stays']}")
+    history = " ".join(page.locator("table.events tbody").all_inner_texts())
+    assert "ana" in history and "oscar" in history, history
     status = import_files(page, server, week)
     assert "Importación guardada" in status
     left = housing_left(page)
