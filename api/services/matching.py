@@ -103,6 +103,8 @@ class MatchingService:
         self._fit_lock = threading.Lock()
         self._pool: Pool | None = None
         self._pool_lock = threading.Lock()
+        self._preparing: threading.Thread | None = None
+        self._prepare_lock = threading.Lock()
 
     def vacancies_version(self, session: Session, version: int | None = None) -> int:
         """Grows whenever a vacancy record changes (looked up only when any record did;
@@ -240,6 +242,28 @@ class MatchingService:
             self._pool = pool
             return pool
 
+    def prepare_now(self, session: Session) -> None:
+        """Fit the matcher for the current vacancies and read the working-age people for
+        it, if either changed (waiting for a fit or a read already under way)."""
+        fitted = self.refit(session)
+        if fitted is not None:
+            self.candidate_pool(session, fitted)
+
+    def prepare(self, sessions: sessionmaker[Session], wait: float) -> bool:
+        """Whether matching is ready for the current records, waiting at most ``wait``
+        seconds: the preparation runs in a thread of its own (one at a time), so after
+        an import a page can say it is preparing instead of hanging for minutes."""
+        with self._prepare_lock:
+            thread = self._preparing
+            if thread is None or not thread.is_alive():
+                thread = threading.Thread(
+                    target=_prepare, args=(self, sessions), name="arraigo-prepare", daemon=True
+                )
+                self._preparing = thread
+                thread.start()
+        thread.join(wait)
+        return not thread.is_alive()
+
     def candidates_for_vacancy(
         self, session: Session, user: User, vacancy_id: str, k: int = 10, lang: str = "es"
     ) -> list[MatchOut]:
@@ -285,14 +309,16 @@ class Refitter:
 
     def _run(self) -> None:
         while not self.stop.is_set():
-            try:
-                with transaction(self.sessions) as session:
-                    fitted = self.service.refit(session)
-                    if fitted is not None:  # people read too: no wait for candidates
-                        self.service.candidate_pool(session, fitted)
-            except Exception:  # a failed fit is retried; requests still report it
-                log.exception("background refit failed")
+            _prepare(self.service, self.sessions)  # people read too: no wait for candidates
             self.stop.wait(self.every)
+
+
+def _prepare(service: MatchingService, sessions: sessionmaker[Session]) -> None:
+    try:
+        with transaction(sessions) as session:
+            service.prepare_now(session)
+    except Exception:  # a failed fit is retried; requests still report it
+        log.exception("background refit failed")
 
 
 def _split(value, separator: str) -> list[str]:

@@ -13,6 +13,9 @@ from .render import Workers, attempt, language, page_router, render
 router = page_router()
 FOUND_PER_PAGE = 20
 CANDIDATES = (10, 25, 50, 100)  # how many candidates a vacancy shows
+# How long a page waits for matching to be ready (after an import the vacancies are
+# fitted and the people read: minutes at the programme's scale) before it says so.
+PREPARE_WAIT = 2.0
 
 
 @router.get("/candidates", response_class=HTMLResponse)
@@ -37,9 +40,12 @@ def candidates_page(
         people_pager = pager("/candidates", offset, limit, found.total, q=q)
     lang = language(request)  # reasons in the reader's language
     person, person_matches, vacancy_matches, error = None, None, None, None
+    preparing = bool(person_id or vacancy_id) and not matching.prepare(
+        request.app.state.sessions, PREPARE_WAIT
+    )
     if person_id:
         person, error = attempt(session, lambda: records.get_person(session, user, person_id))
-        if person is not None:
+        if person is not None and not preparing:
             person_matches, error = attempt(
                 session, lambda: matching.matches_for_person(session, user, person_id, 10, lang)
             )
@@ -52,7 +58,7 @@ def candidates_page(
     vacancy, k = None, k if k in CANDIDATES else CANDIDATES[0]
     if vacancy_id:
         vacancy, error = attempt(session, lambda: records.get_vacancy(session, vacancy_id))
-    if vacancy is not None:
+    if vacancy is not None and not preparing:
         vacancy_matches, error = attempt(
             session,
             lambda: matching.candidates_for_vacancy(session, user, vacancy_id, k, lang),
@@ -76,5 +82,6 @@ def candidates_page(
         vacancy_matches=vacancy_matches,
         k=k,
         more=[n for n in CANDIDATES if n > k],
+        preparing=preparing,
         error=error,
     )

@@ -46,4 +46,8 @@
 
   // Back to a page from the browser's cache: nothing is working any more.
   window.addEventListener("pageshow", done);
+
+  // A page still preparing what it shows (data-refresh: seconds) asks again by itself.
+  const waiting = document.querySelector("[data-refresh]");
+  if (waiting) setTimeout(() => location.reload(), 1000 * Number(waiting.dataset.refresh));
 })();
