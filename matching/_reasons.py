@@ -10,6 +10,7 @@ from arraigo.data import DOCUMENTS, EDUCATION_LEVELS
 
 from ._encoders import Encoder
 from ._profiles import CORRECTED_SEGMENT
+from ._shipped import shipped_reference_vectors
 from ._skills import (
     SkillIndex,
     default_skill_index,
@@ -159,8 +160,11 @@ class Reasons:
         self.labels = {lang: occupations[f"label_{lang}"].to_numpy() for lang in REASON_LANGS}
         self.skills = default_skill_index() if skills is None else skills
         self.texts, self.encoder = texts, encoder
-        # A profile's mean cosine to the reference labels: the mean of their vectors.
-        self.reference = encoder.encode(reference_labels()).mean(axis=0)
+        # A profile's mean cosine to the reference labels: the mean of their vectors
+        # (shipped for the default model, so a fresh machine encodes none of them).
+        labels = reference_labels()
+        shipped = shipped_reference_vectors(encoder.model_id, labels)
+        self.reference = (encoder.encode(labels) if shipped is None else shipped).mean(axis=0)
         # Found when first needed: a run ranks far fewer postings than it indexes.
         self._asked: dict[str, list[tuple[int, str]]] = {}
         self._skill_vectors: dict[str, np.ndarray] = {}

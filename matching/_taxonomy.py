@@ -18,6 +18,7 @@ from ._encoders import Encoder
 from ._search import BLOCK_SCORES, best_of
 from ._shipped import shipped_label_vectors
 from ._text import fold_all
+from ._tfidf import label_index
 
 LANGS = ("es", "fr", "en")
 # An alternative label is weaker evidence than a preferred one: ESCO shares some among
@@ -131,19 +132,13 @@ class TaxonomyNormaliser(BaseEstimator):
         labels = labels.sort_values("occ", kind="stable").reset_index(drop=True)
 
         self.occupations_ = occupations
-        self.vectorizer_ = self.lexical_vectorizer()
-        folded = fold_all(labels["label"])
-        self.label_matrix_ = self.vectorizer_.fit_transform(folded).T.tocsr()
-        # Each label's n-grams weighted by idf, summing to 1: text @ this = containment.
-        presence = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=self.ngram_range,
-            vocabulary=self.vectorizer_.vocabulary_,
-            binary=True,
-            norm="l1",
-            dtype=np.float32,
-        )
-        self.label_share_ = presence.fit_transform(folded).T.tocsr()
+        # The labels' n-gram TF-IDF, and each label's n-grams weighted by idf, summing to
+        # 1 (text @ label_share_ = containment), from one reading of the labels.
+        vocabulary, idf, tfidf, share = label_index(fold_all(labels["label"]), self.ngram_range)
+        self.vectorizer_ = self.lexical_vectorizer(vocabulary=vocabulary)
+        self.vectorizer_.idf_ = idf
+        self.label_matrix_ = tfidf.T.tocsr()
+        self.label_share_ = share.T.tocsr()
         self.lexical_occ_, self.lexical_starts_ = np.unique(labels["occ"], return_index=True)
         self.label_factor_ = np.where(labels["kind"] == "alt", ALT_LABEL_FACTOR, 1.0).astype(
             np.float32

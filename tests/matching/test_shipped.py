@@ -4,7 +4,8 @@ no label, and the shipped vectors stand for the model's own."""
 import numpy as np
 
 from arraigo.matching import CachedEncoder, EmbeddingCache, TaxonomyNormaliser, esco_labels
-from arraigo.matching._shipped import shipped_label_vectors
+from arraigo.matching._shipped import shipped_label_vectors, shipped_reference_vectors
+from arraigo.matching._skills import reference_labels
 
 from .conftest import TEST_EMBED_KINDS
 
@@ -22,3 +23,11 @@ def test_shipped_vectors_are_the_models_own_and_only_for_that_model(encoder):
     assert cosines.min() > 0.999
     assert shipped_label_vectors("another/model", labels) is None
     assert shipped_label_vectors(encoder.model_id, [*labels, "not an ESCO label"]) is None
+
+
+def test_the_reasons_reference_labels_are_shipped_as_the_model_gives_them(encoder):
+    labels = reference_labels()
+    shipped = shipped_reference_vectors(encoder.model_id, labels)
+    np.testing.assert_array_equal(shipped, encoder.encode(labels))
+    assert shipped_reference_vectors("another/model", labels) is None
+    assert shipped_reference_vectors(encoder.model_id, [*labels, "not a reference label"]) is None

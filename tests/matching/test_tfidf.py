@@ -4,7 +4,7 @@ and must index them exactly as if it had read every posting."""
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from arraigo.matching._tfidf import fit_transform
+from arraigo.matching._tfidf import fit_transform, label_index
 
 POSTINGS = [
     "Soldador MIG/TIG. Estructuras automotrices",
@@ -32,3 +32,34 @@ def test_repeated_postings_are_indexed_as_by_the_plain_fit():
         np.testing.assert_allclose(
             once.transform(profile).toarray(), plain.transform(profile).toarray(), rtol=1e-5
         )
+
+
+def test_the_label_index_is_the_plain_vectorizers_from_one_reading():
+    labels = [
+        "soldador de estructuras metálicas",
+        "soudeuse",
+        "cocinero",
+        "ay",  # shorter than the n-grams, padded: counted once
+        "ayudante  general\tde almacén",
+        "Operador de MONTACARGAS",
+        "soldador",
+    ]
+    vocabulary, idf, tfidf, share = label_index(labels, (3, 5))
+    plain = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32
+    )
+    expected = plain.fit_transform(labels)
+    presence = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        vocabulary=plain.vocabulary_,
+        binary=True,
+        norm="l1",
+        dtype=np.float32,
+    )
+    expected_share = presence.fit_transform(labels)
+    assert vocabulary == plain.vocabulary_
+    np.testing.assert_array_equal(idf, plain.idf_)
+    for got, want in ((tfidf, expected), (share, expected_share)):
+        assert (got != want).nnz == 0
+        np.testing.assert_array_equal(got.indices, want.indices)  # same order, same sums
