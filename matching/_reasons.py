@@ -107,10 +107,12 @@ def blockers(
 
 
 def affinity(relevance: float, lang: str = "es") -> str:
-    """A pair's relevance as a word and a percentage, e.g. "Afinidad alta (42 %)"."""
+    """A pair's relevance as a word and a percentage, e.g. "Afinidad alta (42 %)", "High
+    affinity (42 %)": the start of a sentence."""
     say = PHRASES[lang]
     word = next(name for floor, name in AFFINITY if relevance >= floor)
-    return say["affinity"].format(word=say[word], percent=round(100 * float(relevance)))
+    said = say["affinity"].format(word=say[word], percent=round(100 * float(relevance)))
+    return said[:1].upper() + said[1:]
 
 
 def shorten(text: str, limit: int = 40) -> str:
