@@ -69,7 +69,8 @@ def token(server: Server) -> dict[str, str]:
 def test_killing_the_server_during_an_import_leaves_all_or_nothing(tmp_path, database_url):
     add_admin(database_url)
     files = generate_scenario(families=4000, seed=9).write(tmp_path / "batch")
-    server = Server(database_url, tmp_path)
+    # One worker: what is tested is the database's transaction, not the workers.
+    server = Server(database_url, tmp_path, "--workers", "1")
     headers = token(server)
     answer: dict[str, object] = {}
 
@@ -87,7 +88,7 @@ def test_killing_the_server_during_an_import_leaves_all_or_nothing(tmp_path, dat
     time.sleep(2.0)  # the server is validating or writing by now
     server.kill()
     sender.join(timeout=60)
-    restarted = Server(database_url, tmp_path)
+    restarted = Server(database_url, tmp_path, "--workers", "1")
     try:
         engine = create_engine(database_url)
         with engine.connect() as connection:
