@@ -46,17 +46,10 @@ def test_a_second_plan_approved_after_the_first_cannot_take_the_same_house(app, 
 
 
 def test_a_family_holds_its_use_override_and_the_others_what_the_rules_derive(
-    app, as_role, good_dir
+    app, as_role, override_dir
 ):
     staff = as_role("relocation_staff")
-    families = good_dir / "families.csv"
-    lines = families.read_text(encoding="utf-8").splitlines()
-    overrides = ["use_housing_units", "2", "", "", ""]
-    families.write_text(
-        "\n".join(f"{line},{value}" for line, value in zip(lines, overrides, strict=True)),
-        encoding="utf-8",
-    )
-    assert upload(staff, *sorted(good_dir.glob("*.csv"))).status_code == 200
+    assert upload(staff, *sorted(override_dir.glob("*.csv"))).status_code == 200
     approve_families(app, staff, {"F1": "Monterrey", "F2": "Saltillo"})
     assert cell(staff, "Monterrey", "housing_units")["held"] == 2
     assert cell(staff, "Saltillo", "housing_units")["held"] == 1
