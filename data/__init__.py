@@ -24,6 +24,7 @@ from ._schema import (
 )
 from ._summary import city_summary, population_summary
 from ._text import fold
+from ._use import USE_PEOPLE_COLUMNS, use_family_columns
 from ._validate import DataValidationError, load_dataset, validate_against, validate_paths
 from ._vocab import DOCUMENTS, EDUCATION_LEVELS, KINDS, resource_label
 from ._workers import working_members
@@ -36,6 +37,7 @@ __all__ = [
     "LIST_COLUMNS",
     "MATCHING_COLUMNS",
     "PERSONAL_COLUMNS",
+    "USE_PEOPLE_COLUMNS",
     "DataValidationError",
     "Dataset",
     "DestinationRow",
@@ -55,6 +57,7 @@ __all__ = [
     "reference_origins",
     "reference_path",
     "resource_label",
+    "use_family_columns",
     "validate_against",
     "validate_paths",
     "working_members",

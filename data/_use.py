@@ -12,6 +12,15 @@ import pandas as pd
 
 from ._vocab import HEALTH_SLOT_NEEDS, SCHOOL_LEVELS, STANDARD_RESOURCES, USE_PREFIX
 
+# What the rules read: of each person these columns, of each family its id and its
+# ``use_<resource>`` overrides (so a caller may load only these).
+USE_PEOPLE_COLUMNS = ("family_id", "age", "health_needs")
+
+
+def use_family_columns(resources: tuple[str, ...]) -> tuple[str, ...]:
+    """The families' columns the rules read for these resources."""
+    return ("family_id", *(USE_PREFIX + resource for resource in resources))
+
 
 def _member_counts(people: pd.DataFrame, resources: tuple[str, ...]) -> pd.DataFrame:
     """Per person, how many units of each resource they need (0 or 1)."""

@@ -93,8 +93,9 @@ def recover(sessions: sessionmaker[Session]) -> int:
 
 
 def _die_with_parent() -> None:
-    """In a solver: exit as soon as the service process that started it is gone (killed,
-    out of memory), so no orphan keeps its memory and waits forever."""
+    """In a solver: exit as soon as its parent is gone (the service process, or the fork
+    server that exits with it: killed, out of memory), so no orphan keeps its memory and
+    waits forever."""
     parent = os.getppid()
 
     def watch() -> None:
@@ -126,6 +127,22 @@ def _solve_in_child(
         messages.put(("error", detail))
 
 
+def _solver_context() -> Any:
+    """How solvers start: forked from a server process that imported this module (and
+    so the planning code) once, a clean interpreter with no threads and no locks; a job
+    then starts in a fraction of a second instead of importing pandas, scikit-learn and
+    OR-Tools anew. Spawned, like the server, where there is no fork server.
+
+    The fork server runs while this process does, with the modules in memory; a solver
+    is its child, so it watches the server (``_die_with_parent``), which exits when
+    this process is gone."""
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    context = mp.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
 def with_history(progress: dict[str, Any], history: list[list[float | None]]) -> dict[str, Any]:
     """The solver's latest progress with its course so far: [elapsed, best plan, bound]
     at most HISTORY points (halved, every other point kept, when full), for the chart."""
@@ -145,7 +162,7 @@ class PlanRunner:
         self.owner = this_process()
         self.sessions = sessions
         self.database_url = database_url
-        self.context = mp.get_context("spawn")  # a clean interpreter: no threads, no locks
+        self.context = _solver_context()
         self.processes: dict[int, Any] = {}
         # While this file exists, solvers wait before they start: tests use it to keep a
         # job running as long as they need, where the solve itself is not what they test.

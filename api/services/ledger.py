@@ -21,12 +21,12 @@ import pandas as pd
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
-from arraigo.data import Dataset, resource_label
+from arraigo.data import USE_PEOPLE_COLUMNS, Dataset, resource_label, use_family_columns
 
 from ..db import LedgerState, Placement, Record
 from ..vocab import RELEASED, PlacementStatus
 from .errors import Conflict
-from .store import current_frame, data_version, frame_from_json
+from .store import current_frame, data_version, frame_from_json, json_text
 
 
 @dataclass(frozen=True)
@@ -91,9 +91,17 @@ def held_capacity(session: Session, destinations: pd.DataFrame) -> pd.DataFrame:
     active = active_placements(session)
     if active.empty:
         return held
-    # Only the records of people and families placements hold (not the whole register).
-    people = _current_of(session, "people", select(Placement.person_id).where(HOLDING))
-    families = _current_of(session, "families", select(Placement.family_id).where(HOLDING))
+    # Only the records of people and families placements hold (not the whole register),
+    # and of them only the fields the use rules read (not the whole JSON of each).
+    people = _current_of(
+        session, "people", select(Placement.person_id).where(HOLDING), USE_PEOPLE_COLUMNS
+    )
+    families = _current_of(
+        session,
+        "families",
+        select(Placement.family_id).where(HOLDING),
+        use_family_columns(resources),
+    )
     if people is None or families is None:
         return held
     city_of = dict(zip(active["family_id"], active["city"], strict=False))
@@ -101,12 +109,16 @@ def held_capacity(session: Session, destinations: pd.DataFrame) -> pd.DataFrame:
     return held.add(use, fill_value=0.0).reindex(index=held.index, columns=held.columns)
 
 
-def _current_of(session: Session, kind: str, keys: Select) -> pd.DataFrame | None:
-    """The current records of ``kind`` whose key ``keys`` selects, as a typed table."""
-    rows = session.scalars(
-        select(Record.data).where(Record.kind == kind, Record.current, Record.key.in_(keys))
-    ).all()
-    return frame_from_json(kind, list(rows)) if rows else None
+def _current_of(
+    session: Session, kind: str, keys: Select, fields: tuple[str, ...]
+) -> pd.DataFrame | None:
+    """These fields of the current records of ``kind`` whose key ``keys`` selects, as a
+    typed table (a field a record lacks is None); identifiers are read as text, the
+    rest as JSON values."""
+    columns = [json_text(f) if f.endswith("_id") else Record.data[f] for f in fields]
+    query = select(*columns).where(Record.kind == kind, Record.current, Record.key.in_(keys))
+    rows = [dict(zip(fields, row, strict=True)) for row in session.execute(query)]
+    return frame_from_json(kind, rows) if rows else None
 
 
 def capacity_cells(session: Session) -> dict[tuple[str, str], Cell]:
@@ -116,13 +128,13 @@ def capacity_cells(session: Session) -> dict[tuple[str, str], Cell]:
         return {}
     declared = Dataset(destinations=destinations).capacity()
     held = held_capacity(session, destinations)
+    held = held.reindex(index=declared.index, columns=declared.columns)
     return {
-        (city, resource): Cell(
-            None if pd.isna(declared.at[city, resource]) else float(declared.at[city, resource]),
-            float(held.at[city, resource]),
+        (city, resource): Cell(None if pd.isna(cap) else float(cap), float(units))
+        for city, caps, held_units in zip(
+            declared.index, declared.to_numpy(), held.to_numpy(), strict=True
         )
-        for city in declared.index
-        for resource in declared.columns
+        for resource, cap, units in zip(declared.columns, caps, held_units, strict=True)
     }
 
 

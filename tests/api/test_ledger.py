@@ -45,6 +45,19 @@ def test_a_second_plan_approved_after_the_first_cannot_take_the_same_house(app, 
     assert loaded.get(f"/api/v1/plans/{second}").json()["status"] == "draft"
 
 
+def test_a_family_holds_its_use_override_and_the_others_what_the_rules_derive(
+    app, as_role, override_dir
+):
+    staff = as_role("relocation_staff")
+    assert upload(staff, *sorted(override_dir.glob("*.csv"))).status_code == 200
+    approve_families(app, staff, {"F1": "Monterrey", "F2": "Saltillo"})
+    assert cell(staff, "Monterrey", "housing_units")["held"] == 2
+    assert cell(staff, "Saltillo", "housing_units")["held"] == 1
+    # F1: children of 9 and 4, a chronic illness (the rules, as data/_use.py has them).
+    assert cell(staff, "Monterrey", "school_primaria")["held"] == 1
+    assert cell(staff, "Monterrey", "health_slots")["held"] == 1
+
+
 def test_a_cancelled_placement_gives_its_house_back(app, loaded):
     first = draft_plan(app, {"F3": "Querétaro"})
     second = draft_plan(app, {"F4": "Querétaro"})

@@ -35,7 +35,7 @@ def scenario(tmp_path) -> list[Path]:
 
 def serve(database_url: str, folder: Path) -> Server:
     """`arraigo serve` (two workers) with an admin, over plain HTTP on loopback."""
-    add_admin(database_url, folder)
+    add_admin(database_url)
     return Server(database_url, folder, "--workers", "2", "--forwarded-allow-ips", "127.0.0.1")
 
 
@@ -225,7 +225,7 @@ def test_a_declared_huge_sheet_and_a_huge_header_get_a_quick_short_answer(as_rol
 # Row: imports block the event loop (/health frozen up to 12 s).
 def test_health_answers_while_an_import_runs(tmp_path, database_url, monkeypatch):
     batch = generate_scenario(families=1500, seed=4, vacancies=0).write(tmp_path / "big")
-    add_admin(database_url, tmp_path)
+    add_admin(database_url)
     single = Server(database_url, tmp_path, "--workers", "1")
     try:
         headers = token(single)

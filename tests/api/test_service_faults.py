@@ -13,7 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from arraigo.api.db import Import, Record
+from arraigo.api.db import Import, Record, make_engine, session_factory
+from arraigo.api.services.users import create_user
 from arraigo.data import generate_scenario
 
 from .conftest import free_port, healthy
@@ -47,17 +48,14 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def add_admin(database_url: str, cwd: Path) -> None:
-    env = {**os.environ, "ARRAIGO_DATABASE_URL": database_url}
-    subprocess.run(
-        [ARRAIGO, "users", "add", "admin", "--role", "admin", "--password-stdin"],
-        input="clave-de-prueba\n",
-        text=True,
-        env=env,
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-    )
+def add_admin(database_url: str) -> None:
+    """The admin the test signs in as, written straight to the database (the command that
+    does it is tested in test_cli; a process of its own here would only add its start)."""
+    engine = make_engine(database_url)
+    with session_factory(engine)() as session:
+        create_user(session, "admin", "admin", "clave-de-prueba")
+        session.commit()
+    engine.dispose()
 
 
 def token(server: Server) -> dict[str, str]:
@@ -69,9 +67,10 @@ def token(server: Server) -> dict[str, str]:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_killing_the_server_during_an_import_leaves_all_or_nothing(tmp_path, database_url):
-    add_admin(database_url, tmp_path)
+    add_admin(database_url)
     files = generate_scenario(families=4000, seed=9).write(tmp_path / "batch")
-    server = Server(database_url, tmp_path)
+    # One worker: what is tested is the database's transaction, not the workers.
+    server = Server(database_url, tmp_path, "--workers", "1")
     headers = token(server)
     answer: dict[str, object] = {}
 
@@ -89,7 +88,7 @@ def test_killing_the_server_during_an_import_leaves_all_or_nothing(tmp_path, dat
     time.sleep(2.0)  # the server is validating or writing by now
     server.kill()
     sender.join(timeout=60)
-    restarted = Server(database_url, tmp_path)
+    restarted = Server(database_url, tmp_path, "--workers", "1")
     try:
         engine = create_engine(database_url)
         with engine.connect() as connection:

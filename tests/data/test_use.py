@@ -36,15 +36,8 @@ def test_school_levels_follow_sep_age_bounds():
     assert use["school_bachillerato"] == 2
 
 
-def test_use_override_replaces_derived_value_only_where_given(good_dir):
-    families = good_dir / "families.csv"
-    lines = families.read_text(encoding="utf-8").splitlines()
-    overrides = ["use_housing_units", "2", "", "", ""]
-    families.write_text(
-        "\n".join(f"{line},{value}" for line, value in zip(lines, overrides, strict=True)),
-        encoding="utf-8",
-    )
-    use = load_dataset(good_dir).family_use()
+def test_use_override_replaces_derived_value_only_where_given(override_dir):
+    use = load_dataset(override_dir).family_use()
     assert use.loc["F1", "housing_units"] == 2
     assert use.loc["F2", "housing_units"] == 1
 
