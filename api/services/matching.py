@@ -242,12 +242,16 @@ class MatchingService:
             self._pool = pool
             return pool
 
-    def prepare_now(self, session: Session) -> None:
+    def prepare_now(self, sessions: sessionmaker[Session]) -> None:
         """Fit the matcher for the current vacancies and read the working-age people for
-        it, if either changed (waiting for a fit or a read already under way)."""
-        fitted = self.refit(session)
+        it, if either changed (waiting for a fit or a read already under way). Each in a
+        transaction of its own: the fit's clean-up of old rankings is committed before
+        the people are read, so no other worker waits on it (SQLite's write lock)."""
+        with transaction(sessions) as session:
+            fitted = self.refit(session)
         if fitted is not None:
-            self.candidate_pool(session, fitted)
+            with transaction(sessions) as session:
+                self.candidate_pool(session, fitted)
 
     def prepare(self, sessions: sessionmaker[Session], wait: float) -> bool:
         """Whether matching is ready for the current records, waiting at most ``wait``
@@ -315,8 +319,7 @@ class Refitter:
 
 def _prepare(service: MatchingService, sessions: sessionmaker[Session]) -> None:
     try:
-        with transaction(sessions) as session:
-            service.prepare_now(session)
+        service.prepare_now(sessions)
     except Exception:  # a failed fit is retried; requests still report it
         log.exception("background refit failed")
 
