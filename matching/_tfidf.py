@@ -9,20 +9,24 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 
-def fit_transform(vectorizer: TfidfVectorizer, texts: list[str]) -> sparse.csr_matrix:
-    """``vectorizer.fit_transform(texts)``, reading each distinct text once.
+def fit_transform(
+    vectorizer: TfidfVectorizer, texts: list[str]
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """``vectorizer.fit_transform(texts)``, reading and keeping each distinct text once:
+    the distinct texts' rows, and each text's row among them (``rows[inverse]`` is the
+    plain fit's matrix).
 
     Fitted on the distinct texts, the vocabulary is the same; the inverse document
     frequencies are then counted over every text, as the plain fit would, and the
-    distinct texts' counts weighted with them, so the result is the same matrix and
+    distinct texts' counts weighted with them, so the rows are the plain fit's and
     ``vectorizer`` is fitted as the plain fit leaves it.
     """
     distinct, inverse, repeats = np.unique(
         np.asarray(texts, dtype=object).astype(str), return_inverse=True, return_counts=True
     )
-    documents = distinct.tolist()
+    documents, inverse = distinct.tolist(), inverse.ravel()
     if not vectorizer.use_idf:
-        return vectorizer.fit_transform(documents)[inverse.ravel()]
+        return vectorizer.fit_transform(documents), inverse
     counter = _counter(vectorizer)
     counts = counter.fit_transform(documents)
     # Its n-grams in vocabulary order, as a vectorizer's transform reads them.
@@ -42,7 +46,7 @@ def fit_transform(vectorizer: TfidfVectorizer, texts: list[str]) -> sparse.csr_m
         norm=vectorizer.norm, sublinear_tf=vectorizer.sublinear_tf, smooth_idf=vectorizer.smooth_idf
     )
     weights.idf_ = idf
-    return weights.transform(counts)[inverse.ravel()]
+    return weights.transform(counts), inverse
 
 
 def _counter(vectorizer: TfidfVectorizer) -> CountVectorizer:
