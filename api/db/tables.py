@@ -89,7 +89,7 @@ class Record(Base):
     __table_args__ = (
         UniqueConstraint("kind", "key", "version"),
         Index("ix_records_current", "kind", "current"),
-        Index("ix_records_key", "kind", "key"),
+        Index("ix_records_key", "kind", "key", "current"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
