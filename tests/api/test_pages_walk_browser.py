@@ -18,7 +18,15 @@ import pytest
 from arraigo.api.web.words import AUDIT
 from arraigo.data import resource_label
 
-from .test_pages_browser import browser, server, service, shot, sign_in, submit
+from .test_pages_browser import (
+    browser,
+    playwright_api,
+    server,
+    service,
+    shot,
+    sign_in,
+    submit,
+)
 from .walk_weeks import HOUSES, NEW_CITY, WEEK_2_HOUSES, write_weeks
 
 # The module-scoped fixtures of test_pages_browser: here, a server on its own database.
@@ -95,7 +103,20 @@ def start_plan(page, server: str, **weights: str) -> None:
     for label, value in weights.items():
         page.get_by_label(label).fill(value)
     page.get_by_role("button", name="Calcular el plan").click()
-    page.locator("#plan-status.s-draft").wait_for(timeout=120_000)
+    wait_for_draft(page)
+
+
+def wait_for_draft(page) -> None:
+    """Wait for the plan the page follows to finish, and for it to be a draft; else the
+    page's words (its state, the solver's progress or error) say why."""
+    finished = ", ".join(f"#plan-status.s-{s}" for s in ("draft", "failed", "cancelled"))
+    try:
+        page.locator(finished).wait_for(timeout=120_000)
+    except playwright_api.TimeoutError:
+        pytest.fail(
+            f"no finished plan after 120 s at {page.url}: {page.locator('main').inner_text()}"
+        )
+    assert page.locator("#plan-status.s-draft").count(), page.locator("main").inner_text()
 
 
 def decide(page, family: str, action: str, reason: str) -> None:
@@ -114,7 +135,7 @@ def reoptimize(page) -> None:
     old = page.url.split("#")[0]
     page.get_by_role("button", name="Re-optimizar").click()
     page.wait_for_url(lambda url: url.split("#")[0] != old)
-    page.locator("#plan-status.s-draft").wait_for(timeout=120_000)
+    wait_for_draft(page)
     new = page.url
     assert page.locator("#changes").is_visible()
     page.goto(old)
