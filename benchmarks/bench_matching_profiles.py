@@ -84,11 +84,14 @@ def ranked_groups(
     ``before``: the best occupation of the best-supported clause, as the engine read
     profiles before the vote (``best_clause_groups``)."""
     clauses = profile_clauses(texts, creole, bridge, glossary)
-    positions, scores = taxonomy.kneighbors(clauses["core"].tolist(), CLAUSE_NEIGHBOURS)
+    positions, scores, group_labels = taxonomy.kneighbors_groups(
+        clauses["core"].tolist(), CLAUSE_NEIGHBOURS
+    )
     isco = isco_int(taxonomy.occupations_["isco"])
     if before:
         return best_clause_groups(clauses, positions[:, :k], scores[:, :k], isco, len(texts))
-    groups = profile_groups(clauses["person"], positions, scores, isco).groupby("person").head(k)
+    groups = profile_groups(clauses["person"], positions, scores, isco, group_labels)
+    groups = groups.groupby("person").head(k)
     out = np.full((len(texts), k), "", dtype=object)
     rank = groups.groupby("person").cumcount().to_numpy()
     out[groups["person"].to_numpy(), rank] = [f"{g:04d}" for g in groups["isco"]]

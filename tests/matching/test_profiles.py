@@ -44,6 +44,24 @@ def test_the_whole_profile_votes_for_the_unit_group_more_of_it_names():
     assert list(groups.loc[groups["person"] == 0, "isco"]) == [7131, 2651, 9112]
 
 
+def test_the_unit_groups_own_labels_settle_a_close_vote_but_not_a_clear_one():
+    # Occupations 0 (livestock farmer, 6121) and 1 (livestock farm labourer, 9212), 2
+    # (welder, 7212). Profile 0: "cuidaba ganado, ordeñaba vacas", a near tie on ESCO's
+    # labels; profile 1: a welder whose clause is a little closer to the farm labourers.
+    isco = np.array([6121, 9212, 7212])
+    person = pd.Series([0, 0, 1])
+    positions = np.array([[0, 1], [0, 1], [2, 1]])
+    scores = np.array([[0.70, 0.66], [0.40, 0.38], [0.90, 0.30]])
+    labels = np.array([[0.84, 0.88], [0.83, 0.86], [0.85, 0.86]])
+    voted = profile_groups(person, positions, scores, isco).drop_duplicates("person")
+    assert list(voted["isco"]) == [6121, 7212]
+    read = profile_groups(person, positions, scores, isco, labels)
+    lead = read.drop_duplicates("person").set_index("person")
+    assert list(lead["isco"]) == [9212, 7212]
+    # The group's occupation and clause are still those the vote found for it.
+    assert lead.loc[0, "esco"] == 1 and lead.loc[0, "clause"] == 0
+
+
 def test_the_taxonomy_reads_creole_words_as_their_french_and_spanish_equivalents():
     texts = pd.Series(["mwen se soudè", "soldador de estructuras"])
     read = CreoleBridge().translate(texts, pd.Series([True, False]))
