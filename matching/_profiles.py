@@ -258,11 +258,14 @@ def profile_clauses(
         clauses.map(clause_core).reset_index(drop=True),
         creole.reset_index(drop=True).loc[owners].reset_index(drop=True),
     )
+    # Glossary terms are looked for in the clause as written too: "ayudante de obra"
+    # loses its "de" with the filler.
+    segment = pd.Series(clauses.to_numpy())
     return pd.DataFrame(
         {
             "person": owners,
-            "segment": clauses.to_numpy(),
-            "core": glossary.annotate(cores).to_numpy(),
+            "segment": segment.to_numpy(),
+            "core": glossary.annotate(cores, segment).to_numpy(),
         }
     )
 

@@ -28,6 +28,14 @@ def test_filler_words_are_dropped_before_the_creole_bridge_glosses_them():
     assert clauses["segment"].iloc[0] == "m te travay kòm bòs mason"
 
 
+def test_glossary_terms_are_found_in_the_clause_as_written_before_filler_is_dropped():
+    texts = pd.Series(["Ayudante de obra, cargaba material", "GUARDIA DE SEGURIDAD"])
+    clauses = profile_clauses(texts, pd.Series([False, False]), CreoleBridge(), Glossary())
+    # "de" is filler, so the cores read "ayudante obra" and "guardia seguridad".
+    assert clauses["core"].iloc[0] == "Ayudante obra obrero de la construcción"
+    assert clauses["core"].iloc[2] == "guardia seguridad vigilante de seguridad"
+
+
 def test_the_whole_profile_votes_for_the_unit_group_more_of_it_names():
     # Occupations 0 (artist, 2651), 1 and 2 (building painters, 7131), 3 (cleaner, 9112).
     isco = np.array([2651, 7131, 7131, 9112])
