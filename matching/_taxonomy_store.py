@@ -25,18 +25,26 @@ from arraigo.data import reference_path
 
 from ._cache import CachedEncoder, EmbeddingCache, default_cache_dir
 from ._encoders import Encoder
-from ._taxonomy import ESCO_FILE, TaxonomyNormaliser, esco_labels, load_esco_occupations
+from ._taxonomy import (
+    ESCO_FILE,
+    ISCO_FILE,
+    TaxonomyNormaliser,
+    esco_labels,
+    load_esco_occupations,
+)
 
 # Bumped whenever what is stored, or how it is read, changes.
-FORMAT = 2
+FORMAT = 3
 _SPARSE = ("label_matrix_", "label_share_")
 _DENSE = ("lexical_occ_", "lexical_starts_", "label_factor_")
 _EMBEDDED = ("label_vectors_", "embedded_occ_", "embedded_starts_")
+_GROUPS = ("group_vectors_", "group_codes_", "group_starts_")
 
 
 def index_key(normaliser: TaxonomyNormaliser, labels: pd.DataFrame | bytes) -> str:
     """Digest of what the fitted index depends on: the labels (the table, or the bytes
-    it is built from), the normaliser's parameters and the encoder's model id."""
+    it is built from), the ISCO unit groups' labels, the normaliser's parameters and the
+    encoder's model id."""
     params = {k: v for k, v in normaliser.get_params(deep=False).items() if k != "encoder"}
     encoder = normaliser.encoder
     head = {
@@ -49,6 +57,7 @@ def index_key(normaliser: TaxonomyNormaliser, labels: pd.DataFrame | bytes) -> s
     if isinstance(labels, pd.DataFrame):
         labels = pd.util.hash_pandas_object(labels, index=False).to_numpy().tobytes()
     digest.update(labels)
+    digest.update(reference_path(ISCO_FILE).read_bytes())
     return digest.hexdigest()
 
 
@@ -73,7 +82,7 @@ def save_index(normaliser: TaxonomyNormaliser, folder: Path) -> None:
         }
     embedded = normaliser.label_vectors_ is not None
     if embedded:
-        arrays |= {name: getattr(normaliser, name) for name in _EMBEDDED}
+        arrays |= {name: getattr(normaliser, name) for name in _EMBEDDED + _GROUPS}
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = folder.with_name(f".{folder.name}.{uuid.uuid4().hex}.tmp")
     tmp.mkdir()
@@ -113,7 +122,7 @@ def load_index(normaliser: TaxonomyNormaliser, folder: Path) -> TaxonomyNormalis
         setattr(normaliser, name, arrays[name])
     normaliser.label_vectors_ = None
     if manifest["embedded"]:
-        for name in _EMBEDDED:
+        for name in _EMBEDDED + _GROUPS:
             setattr(normaliser, name, arrays[name])
     return normaliser
 
@@ -160,36 +169,38 @@ def default_taxonomy(
 
 
 class _BestOccupation:
-    """Each text's ``k`` best occupations as a row (positions, then scores), shaped as an
-    encoder so :class:`CachedEncoder` keeps it on disk by text under the index's key."""
+    """Each text's ``k`` best occupations as a row (positions, scores, then the text's
+    similarity to each one's unit-group labels), shaped as an encoder so
+    :class:`CachedEncoder` keeps it on disk by text under the index's key."""
 
     def __init__(self, normaliser: TaxonomyNormaliser, k: int = 1) -> None:
         self.normaliser = normaliser
         self.k = k
-        self.model_id = f"taxonomy-best{'' if k == 1 else k}/{normaliser.index_key_}"
+        self.model_id = f"taxonomy-best{'' if k == 1 else k}+groups/{normaliser.index_key_}"
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        positions, scores = _padded(self.normaliser, texts, self.k)
-        return np.column_stack([positions, scores]).astype(np.float32)
+        return np.column_stack(_padded(self.normaliser, texts, self.k)).astype(np.float32)
 
 
 def _padded(
     normaliser: TaxonomyNormaliser, texts: list[str], k: int
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # ``k`` columns even when the taxonomy has fewer occupations (-1 and 0 pad them).
-    positions, scores = normaliser.kneighbors(list(texts), k)
+    positions, scores, groups = normaliser.kneighbors_groups(list(texts), k)
     short = k - positions.shape[1]
     if short > 0:
         positions = np.pad(positions, ((0, 0), (0, short)), constant_values=-1)
         scores = np.pad(scores, ((0, 0), (0, short)))
-    return positions, scores
+        groups = np.pad(groups, ((0, 0), (0, short)))
+    return positions, scores, groups
 
 
 class BestOccupation:
     """``texts -> (positions, scores)``: each text's best occupation in a fitted
-    normaliser (``neighbours``: its ``k`` best, ``(n, k)``), remembered by text in
-    ``cache`` when the normaliser was read from or stored in an index cache (postings
-    and profiles repeat titles and clauses)."""
+    normaliser (``neighbours``: its ``k`` best, ``(n, k)``, and the text's similarity to
+    their unit groups' labels), remembered by text in ``cache`` when the normaliser was
+    read from or stored in an index cache (postings and profiles repeat titles and
+    clauses)."""
 
     def __init__(
         self, normaliser: TaxonomyNormaliser, cache: EmbeddingCache | None, k: int = 1
@@ -199,12 +210,15 @@ class BestOccupation:
         keyed = cache is not None and getattr(normaliser, "index_key_", None)
         self._cached = CachedEncoder(_BestOccupation(normaliser, k), cache) if keyed else None
 
-    def neighbours(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def neighbours(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Positions, scores and unit-group label similarities, ``(len(texts), k)`` each
+        (see :meth:`TaxonomyNormaliser.kneighbors_groups`)."""
         if self._cached is None or not texts:
             return _padded(self.normaliser, texts, self.k)
         found = self._cached.encode(texts)
-        return found[:, : self.k].astype(np.int64), found[:, self.k :]
+        k = self.k
+        return found[:, :k].astype(np.int64), found[:, k : 2 * k], found[:, 2 * k :]
 
     def __call__(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        positions, scores = self.neighbours(texts)
+        positions, scores, _ = self.neighbours(texts)
         return positions[:, 0], scores[:, 0]

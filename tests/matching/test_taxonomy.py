@@ -48,3 +48,20 @@ def test_label_containment_favours_the_trade_a_long_clause_names(occupations):
     # The label "soldador" lies whole inside the clause: full containment, ISCO 7212.
     assert top[1.0] == ("7212", pytest.approx(1.0))
     assert top[0.0][1] < 0.8
+
+
+def test_each_found_occupation_comes_with_the_texts_similarity_to_its_unit_group(
+    taxonomy, occupations
+):
+    texts = ["cocinera", "ouvrier agricole"]
+    positions, scores, groups = taxonomy.kneighbors_groups(texts, 8)
+    expected_positions, expected_scores = taxonomy.kneighbors(texts, 8)
+    assert (positions == expected_positions).all()
+    assert scores == pytest.approx(expected_scores)
+    isco = taxonomy.occupations_["isco"].to_numpy()[positions]
+    # Occupations of one unit group share its similarity; the text's own group is closest.
+    for row, own in ((0, "5120"), (1, "9211")):
+        assert len(set(groups[row][isco[row] == own])) == 1
+        assert groups[row][isco[row] == own][0] == groups[row].max() > 0.8
+    lexical = TaxonomyNormaliser(encoder=None, embedding_weight=0.0).fit(esco_labels(occupations))
+    assert not lexical.kneighbors_groups(texts, 3)[2].any()  # nothing embedded, no opinion

@@ -42,6 +42,9 @@ def test_a_stored_index_is_read_back_with_the_same_scores_and_no_label_encoded(
     again = fit_cached(_normaliser(counting), labels, tmp_path)
     assert counting.n_encoded == 0  # the labels' vectors came with the index
     np.testing.assert_allclose(again.scores(TEXTS), first.scores(TEXTS), atol=1e-6)
+    read, fitted = again.kneighbors_groups(TEXTS, 3), first.kneighbors_groups(TEXTS, 3)
+    for ours, theirs in zip(read, fitted, strict=True):  # the unit groups' labels kept too
+        np.testing.assert_allclose(ours, theirs, atol=1e-6)
     assert again.occupations_.equals(first.occupations_)
     assert again.index_key_ == first.index_key_
 
