@@ -9,14 +9,22 @@ import hashlib
 import os
 import re
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock, Timeout
 
 from ._encoders import Encoder
 
 ProgressHook = Callable[[int, int], None]
+
+# Texts from which an encoding is shared: the process encodes them while the others
+# sharing the cache wait, then read its vectors. Fewer are encoded at once, unshared, so
+# a person's first ranking never waits behind a fit. At most SHARE_WAIT seconds of wait.
+SHARE_FROM = 64
+SHARE_WAIT = 900.0
 
 
 def default_cache_dir() -> Path:
@@ -44,24 +52,49 @@ class EmbeddingCache:
         self.directory = Path(directory)
         self._rows: dict[str, dict[bytes, tuple[int, int]]] = {}
         self._shards: dict[str, list[np.ndarray]] = {}
+        self._read: dict[str, set[str]] = {}  # the shard files read, per model
 
     def _load(self, model_id: str) -> dict[bytes, tuple[int, int]]:
-        if model_id in self._rows:
-            return self._rows[model_id]
-        folder = self.directory / _slug(model_id)
-        rows: dict[bytes, tuple[int, int]] = {}
-        shards: list[np.ndarray] = []
-        for keys_file in sorted(folder.glob("*.keys.npy")):
+        if model_id not in self._rows:
+            self._rows[model_id], self._shards[model_id] = {}, []
+            self._read[model_id] = set()
+            self.refresh(model_id)  # every shard, the first time
+        return self._rows[model_id]
+
+    def refresh(self, model_id: str) -> None:
+        """Read the shards other processes wrote since this one last looked."""
+        rows = self._load(model_id)
+        shards, read = self._shards[model_id], self._read[model_id]
+        for keys_file in sorted((self.directory / _slug(model_id)).glob("*.keys.npy")):
+            if keys_file.name in read:
+                continue
             vecs_file = keys_file.with_name(keys_file.name.replace(".keys.", ".vecs."))
             # Keys are stored as raw bytes (uint8 rows): NumPy's "S" strings would drop
             # a digest's trailing zero bytes.
             keys = np.load(keys_file)
             shards.append(np.load(vecs_file, mmap_mode="r"))
+            read.add(keys_file.name)
             shard = len(shards) - 1
             rows.update({k.tobytes(): (shard, i) for i, k in enumerate(keys)})
-        self._rows[model_id] = rows
-        self._shards[model_id] = shards
-        return rows
+
+    @contextmanager
+    def sharing(self, model_id: str) -> Iterator[None]:
+        """Hold the model's encoding lock (every process using this cache): encodings
+        done under it are seen by the next holder through :meth:`refresh`. Waits at
+        most SHARE_WAIT seconds, then goes on without it (a stuck holder)."""
+        folder = self.directory / _slug(model_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(folder / "encoding.lock")
+        try:
+            lock.acquire(timeout=SHARE_WAIT)
+        except Timeout:
+            yield
+            return
+        try:
+            self.refresh(model_id)
+            yield
+        finally:
+            lock.release()
 
     def locate(self, model_id: str, keys: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
         """``(shard, row)`` of each key, both -1 where the key is not cached."""
@@ -101,6 +134,7 @@ class EmbeddingCache:
             os.replace(tmp, folder / f"{name}.{suffix}.npy")
         shards = self._shards[model_id]
         shards.append(np.load(folder / f"{name}.vecs.npy", mmap_mode="r"))
+        self._read[model_id].add(f"{name}.keys.npy")
         rows.update({k: (len(shards) - 1, i) for i, k in enumerate(keys)})
 
     def forget(self, keys: Collection[bytes]) -> int:
@@ -126,6 +160,7 @@ class EmbeddingCache:
             removed += int(drop.sum())
         self._rows.clear()  # read again from the files on next use
         self._shards.clear()
+        self._read.clear()
         return removed
 
 
@@ -154,13 +189,22 @@ class CachedEncoder:
         texts = list(texts)
         keys = [text_key(t) for t in texts]
         shard, row = self.cache.locate(self.model_id, keys)
-        if (shard < 0).any():
-            unseen = {keys[i]: texts[i] for i in np.flatnonzero(shard < 0)}  # once each
-            fresh = self._encode_batches(list(unseen.values()))
-            self.cache.store(self.model_id, list(unseen), fresh)
+        unseen = int((shard < 0).sum())
+        if unseen:
+            # Many: another process (a sibling worker fitting the same postings) may be
+            # encoding them now; wait for it, then encode only what it did not.
+            with self.cache.sharing(self.model_id) if unseen >= SHARE_FROM else nullcontext():
+                self._encode_unseen(texts, keys, self.cache.locate(self.model_id, keys)[0])
             shard, row = self.cache.locate(self.model_id, keys)
         # Read back from the shard files, so memory holds one copy: the result.
         return self.cache.gather(self.model_id, shard, row)
+
+    def _encode_unseen(self, texts: list[str], keys: list[bytes], shard: np.ndarray) -> None:
+        unseen = {keys[i]: texts[i] for i in np.flatnonzero(shard < 0)}  # once each
+        if unseen:
+            self.cache.store(
+                self.model_id, list(unseen), self._encode_batches(list(unseen.values()))
+            )
 
     def _encode_batches(self, texts: list[str]) -> np.ndarray:
         parts = []

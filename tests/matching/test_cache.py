@@ -1,6 +1,11 @@
+import multiprocessing as mp
+import threading
+import time
+
 import numpy as np
 
 from arraigo.matching import CachedEncoder, EmbeddingCache
+from arraigo.matching._cache import SHARE_FROM
 
 
 class CountingEncoder:
@@ -80,3 +85,50 @@ def test_default_cache_dir_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("ARRAIGO_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert default_cache_dir() == tmp_path / "arraigo" / "embeddings"
+
+
+class SlowEncoder(CountingEncoder):
+    """Says when it starts encoding, then takes its time."""
+
+    def __init__(self, started) -> None:
+        super().__init__()
+        self.started = started
+
+    def encode(self, texts):
+        self.started.set()
+        time.sleep(0.3)
+        return super().encode(texts)
+
+
+def _encode_in_another_process(folder, texts, started) -> None:
+    CachedEncoder(SlowEncoder(started), EmbeddingCache(folder)).encode(texts)
+
+
+def test_two_processes_fitting_the_same_postings_encode_them_once(tmp_path):
+    """Sibling workers refit on the same import: the second waits for the first's
+    vectors instead of encoding the same texts beside it on the same cores."""
+    texts = [f"posting {i}" for i in range(SHARE_FROM * 2)]
+    context = mp.get_context("fork")
+    started = context.Event()
+    sibling = context.Process(target=_encode_in_another_process, args=(tmp_path, texts, started))
+    sibling.start()
+    assert started.wait(timeout=60), "the other process did not start encoding"
+    mine = CachedEncoder(CountingEncoder(), EmbeddingCache(tmp_path))
+    vectors = mine.encode(texts)
+    sibling.join(timeout=60)
+    assert sibling.exitcode == 0
+    assert mine.n_encoded == 0  # waited, then read the sibling's vectors
+    np.testing.assert_array_equal(vectors, CountingEncoder().encode(texts))
+
+
+def test_a_few_texts_are_encoded_without_waiting_for_a_fit(tmp_path):
+    """A person's first ranking never waits behind a sibling's fit."""
+    cache = EmbeddingCache(tmp_path)
+    with cache.sharing(CountingEncoder.model_id):  # a fit under way elsewhere
+        texts = [f"perfil {i}" for i in range(SHARE_FROM - 1)]
+        done = threading.Event()
+        encoder = CachedEncoder(CountingEncoder(), EmbeddingCache(tmp_path))
+        worker = threading.Thread(target=lambda: encoder.encode(texts) is not None and done.set())
+        worker.start()
+        worker.join(timeout=60)
+        assert done.is_set() and encoder.n_encoded == len(texts)
