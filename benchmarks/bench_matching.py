@@ -333,8 +333,9 @@ def run_speed() -> None:
     _, theirs = nn.kneighbors(people)
     t_sklearn = time.perf_counter() - start
     start = time.perf_counter()
+    products = np.empty((320, len(vacancies)), dtype=np.float32)
     for block in range(0, len(people), 320):
-        people[block : block + 320] @ vacancies.T
+        np.matmul(people[block : block + 320], vacancies.T, out=products)
     t_product = time.perf_counter() - start
     agree = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ours, theirs, strict=True)]))
     rows += [
@@ -347,6 +348,10 @@ def run_speed() -> None:
         {
             "measure": "the 10,000 x 100,000 matrix product alone (floor for any exact search)",
             "value": f"{t_product:.1f} s",
+        },
+        {
+            "measure": "arraigo top_k over that floor (target <= 1.15x)",
+            "value": f"{t_ours / t_product:.2f}x",
         },
         {"measure": "same neighbours as sklearn", "value": f"{agree:.4f}"},
     ]

@@ -61,7 +61,10 @@ def top_k(
         block_rows = max(1, BLOCK_SCORES // max(len(index), 1))
     indices = np.empty((len(queries), k), dtype=np.int64)
     scores = np.empty((len(queries), k), dtype=np.float32)
+    # One block of scores reused: a new one each time costs the kernel zeroing its pages.
+    block = np.empty((min(block_rows, len(queries)), len(index)), dtype=np.float32)
     for start in range(0, len(queries), block_rows):
-        stop = start + block_rows
-        indices[start:stop], scores[start:stop] = best_of(queries[start:stop] @ index.T, k)
+        rows = queries[start : start + block_rows]
+        products = np.matmul(rows, index.T, out=block[: len(rows)])
+        indices[start : start + len(rows)], scores[start : start + len(rows)] = best_of(products, k)
     return indices, scores
