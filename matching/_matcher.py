@@ -34,7 +34,7 @@ from ._search import BLOCK_SCORES, best_of
 from ._taxonomy import TaxonomyNormaliser, isco_int
 from ._taxonomy_store import BestOccupation, default_taxonomy
 from ._text import column, fold_all
-from ._tfidf import fit_transform
+from ._tfidf import PostingNgrams
 
 # Documented defaults, used until weights are learned from recorded outcomes.
 DEFAULT_WEIGHTS = {"embedding": 0.5, "taxonomy": 0.3, "lexical": 0.2}
@@ -144,13 +144,7 @@ class Matcher(BaseEstimator):
         self.lexical_vectorizer_ = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32
         )
-        # Postings repeat their templates: each distinct text's n-grams kept once, with
-        # each posting's row among them, and as terms x texts for one profile against
-        # every posting in one sparse product (a transpose per ask cost 0.3 s at 50,000).
-        self.text_lexical_, self.vacancy_text_ = fit_transform(
-            self.lexical_vectorizer_, fold_all(texts)
-        )
-        self.text_lexical_t_ = self.text_lexical_.T.tocsr()
+        self.vacancy_lexical_ = PostingNgrams(self.lexical_vectorizer_, fold_all(texts))
         self.vacancy_facts_: VacancyFacts = vacancy_facts(vacancies)
         self.reasons_ = Reasons(
             titles.to_numpy(),
@@ -199,11 +193,7 @@ class Matcher(BaseEstimator):
         slot = agreement.argmax(axis=1)
         taxonomy = agreement.max(axis=1)
 
-        lexical = np.asarray(
-            profiles.lexical[person]
-            .multiply(self.text_lexical_[self.vacancy_text_[vacancy]])
-            .sum(axis=1)
-        ).ravel()
+        lexical = self.vacancy_lexical_.pairs(profiles.lexical[person], vacancy)
         factor, education_short, missing = check_pairs(
             profiles.facts, self.vacancy_facts_, person, vacancy
         )
@@ -248,14 +238,7 @@ class Matcher(BaseEstimator):
             self.vacancy_esco_[postings][None, :, None],
             self.vacancy_isco_[postings][None, :, None],
         ).max(axis=2)
-        # Each distinct text of these postings once, then each posting its text's column.
-        texts, column = np.unique(self.vacancy_text_[postings], return_inverse=True)
-        terms = (
-            self.text_lexical_t_
-            if len(texts) == self.text_lexical_.shape[0]
-            else self.text_lexical_[texts].T
-        )
-        lexical = (profiles.lexical[person] @ terms).toarray()[:, column.ravel()]
+        lexical = self.vacancy_lexical_.cosines(profiles.lexical[person], postings)
         return {"embedding": cosine, "taxonomy": agreement + 0.01 * cosine, "lexical": lexical}
 
     def _candidates(

@@ -49,6 +49,29 @@ def fit_transform(
     return weights.transform(counts), inverse
 
 
+class PostingNgrams:
+    """The postings' character n-gram vectors (``vectorizer`` fitted on ``texts``), each
+    distinct text kept once, as rows and as terms x texts: postings repeat their
+    templates, and one profile against every posting is then one sparse product over
+    the profile's terms (a transpose of every posting's row per ask took 0.5 s at
+    50,000 postings)."""
+
+    def __init__(self, vectorizer: TfidfVectorizer, texts: list[str]) -> None:
+        self.rows, self.text = fit_transform(vectorizer, texts)  # each posting's text row
+        self.by_term = self.rows.T.tocsr()
+
+    def pairs(self, profiles: sparse.csr_matrix, postings: np.ndarray) -> np.ndarray:
+        """The cosine of each profile row with the posting beside it."""
+        return np.asarray(profiles.multiply(self.rows[self.text[postings]]).sum(axis=1)).ravel()
+
+    def cosines(self, profiles: sparse.csr_matrix, postings: np.ndarray | slice) -> np.ndarray:
+        """Dense ``(profiles, postings)`` cosines; ``slice(None)``: every posting."""
+        texts, column = np.unique(self.text[postings], return_inverse=True)
+        every = len(texts) == self.rows.shape[0]  # then texts is 0..n-1, in order
+        terms = self.by_term if every else self.rows[texts].T
+        return (profiles @ terms).toarray()[:, column.ravel()]
+
+
 def _counter(vectorizer: TfidfVectorizer) -> CountVectorizer:
     """An unfitted CountVectorizer that counts what ``vectorizer`` counts; for the
     default character n-grams, with each word's n-grams computed once."""

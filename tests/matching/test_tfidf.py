@@ -4,7 +4,7 @@ and must index them exactly as if it had read every posting."""
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from arraigo.matching._tfidf import fit_transform, label_index
+from arraigo.matching._tfidf import PostingNgrams, fit_transform, label_index
 
 POSTINGS = [
     "Soldador MIG/TIG. Estructuras automotrices",
@@ -65,3 +65,21 @@ def test_the_label_index_is_the_plain_vectorizers_from_one_reading():
     for got, want in ((tfidf, expected), (share, expected_share)):
         assert (got != want).nnz == 0
         np.testing.assert_array_equal(got.indices, want.indices)  # same order, same sums
+
+
+def test_posting_ngrams_give_each_posting_its_texts_cosines_every_way_asked():
+    """Kept once per distinct text, the postings score a profile exactly as their plain
+    rows would: against every posting, a few of them (repeated, out of order) or pairs."""
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), dtype=np.float32)
+    ngrams = PostingNgrams(vectorizer, POSTINGS)
+    plain = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), dtype=np.float32)
+    rows = plain.fit_transform(POSTINGS)
+    profiles = vectorizer.transform(["soldadura MIG", "costura overlock y montacargas"])
+    expected = (profiles @ rows.T).toarray()
+    np.testing.assert_allclose(ngrams.cosines(profiles, slice(None)), expected, rtol=1e-5)
+    some = np.array([4, 1, 2, 4])
+    np.testing.assert_allclose(ngrams.cosines(profiles, some), expected[:, some], rtol=1e-5)
+    person, posting = np.array([0, 1, 1]), np.array([2, 5, 3])
+    np.testing.assert_allclose(
+        ngrams.pairs(profiles[person], posting), expected[person, posting], rtol=1e-5
+    )
