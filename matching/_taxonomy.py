@@ -7,12 +7,14 @@ labels catch paraphrases. The two similarities are fused per occupation.
 This service uses the ESCO classification of the European Commission.
 """
 
+import re
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from arraigo.data import read_reference
+from arraigo.data import fold, read_reference
 
 from ._encoders import Encoder
 from ._search import BLOCK_SCORES, best_of
@@ -29,6 +31,32 @@ ESCO_FILE = "esco_occupations.csv.gz"
 ISCO_FILE = "isco_groups.csv"
 # The unit groups' labels are embedded in every language the shipped ISCO table has.
 GROUP_LANGS = ("es", "fr", "en")
+# Words that head many Spanish job titles and say little alone ("auxiliar de almacén",
+# "ayudante de obra", "operador de torno"): ESCO gives some of them to one occupation as
+# a label of its own ("auxiliar" is the flight attendant's, "ayudante" the kitchen
+# helper's), so a text headed by one is also scored by what follows the head (its
+# complement), and an occupation must match both: its score is the geometric mean of the
+# two. Chosen on benchmarks/profiles/dev_profiles.csv, never on the held-out profiles.
+GENERIC_HEADS = frozenset(
+    "auxiliar auxiliares ayudante ayudantes operador operadora operadores operario operaria "
+    "operarios encargado encargada empleado empleada trabajador trabajadora personal "
+    "oficial".split()
+)
+# Words between a generic head and what it heads ("ayudante general de obra": "obra").
+_HEAD_LINKS = frozenset("de del en la el los las y o a al para general".split())
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def head_complement(text: str) -> str:
+    """What a generic head word heads in ``text`` (folded; ``"AUXILIAR DE ALMACÉN"`` ->
+    ``"almacen"``), or "" when ``text`` does not start with one of :data:`GENERIC_HEADS`
+    or names nothing after it."""
+    words = _LETTERS.findall(fold(text))
+    if len(words) < 2 or words[0] not in GENERIC_HEADS:
+        return ""
+    return " ".join(w for w in words[1:] if w not in _HEAD_LINKS)
+
+
 ATTRIBUTION = "This service uses the ESCO classification of the European Commission."
 
 
@@ -209,6 +237,17 @@ class TaxonomyNormaliser(BaseEstimator):
         return self.encoder.encode(texts) if embeds else None
 
     def _scores(self, texts: list[str], vectors: np.ndarray | None) -> np.ndarray:
+        # Texts headed by a generic word: also their complement (see GENERIC_HEADS).
+        out = self._fused(texts, vectors)
+        complements = [head_complement(t) for t in texts]
+        headed = [i for i, c in enumerate(complements) if c]
+        if headed:
+            rest = [complements[i] for i in headed]
+            out[headed] = np.sqrt(out[headed] * self._fused(rest, self._vectors(rest)))
+        return out
+
+    def _fused(self, texts: list[str], vectors: np.ndarray | None) -> np.ndarray:
+        # Each text's fused lexical and embedding similarity to each occupation.
         n_occ = len(self.occupations_)
         out = np.zeros((len(texts), n_occ), dtype=np.float32)
         if not texts:

@@ -49,8 +49,14 @@ def column(frame: pd.DataFrame, name: str, default: Any = "") -> pd.Series:
     return frame[name].astype(object).where(frame[name].notna(), default)
 
 
+# Official titles mark the feminine in brackets ("OPERADOR(A) DE TORNO"): dropped, so the
+# bracket does not cut the trade from what it works on.
+_GENDER_MARK = re.compile(r"(?<=[^\W\d_])\s?\((?:a|as|o|os|es)\)", re.I)
+
+
 def segments(text: str, max_segments: int = 6) -> list[str]:
     """Split a free-text profile into short clauses that each may name one trade."""
+    text = _GENDER_MARK.sub("", text)
     parts = [p.strip() for p in _SEGMENT_SPLIT.split(text) if p and p.strip()]
     parts = [p for p in parts if _WORD.search(p)]
     return parts[:max_segments] or ([text.strip()] if text.strip() else [])

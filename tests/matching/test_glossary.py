@@ -24,3 +24,12 @@ def test_a_mexican_title_normalises_to_its_esco_occupation(taxonomy):
     titles = Glossary().annotate(pd.Series(["Chofer de tractocamión"])).tolist()
     positions, _ = taxonomy.kneighbors(titles, 1)
     assert taxonomy.occupations_["isco"].iloc[positions[0, 0]] == "8332"
+
+
+def test_mexican_helper_titles_get_the_occupation_esco_names():
+    texts = pd.Series(["AYUDANTE GENERAL DE OBRA", "auxiliar de almacén", "auxiliar contable"])
+    assert Glossary().glosses(texts).tolist() == [
+        "obrero de la construcción",
+        "almacenero",
+        "empleado de contabilidad",
+    ]

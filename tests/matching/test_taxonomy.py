@@ -1,6 +1,7 @@
 import pytest
 
-from arraigo.matching import ATTRIBUTION, TaxonomyNormaliser, esco_labels
+from arraigo.matching import ATTRIBUTION, TaxonomyNormaliser, esco_labels, load_esco_occupations
+from arraigo.matching._taxonomy import head_complement
 
 
 def _isco_of(taxonomy, texts):
@@ -65,3 +66,18 @@ def test_each_found_occupation_comes_with_the_texts_similarity_to_its_unit_group
         assert groups[row][isco[row] == own][0] == groups[row].max() > 0.8
     lexical = TaxonomyNormaliser(encoder=None, embedding_weight=0.0).fit(esco_labels(occupations))
     assert not lexical.kneighbors_groups(texts, 3)[2].any()  # nothing embedded, no opinion
+
+
+def test_a_generic_head_word_is_read_with_what_it_heads():
+    assert head_complement("AUXILIAR DE ALMACÉN") == "almacen"
+    assert head_complement("ayudante general de obra") == "obra"
+    assert head_complement("auxiliar") == head_complement("soldador de estructuras") == ""
+    # ESCO gives the lone word "auxiliar" to the flight attendant (5111): alone it still
+    # lands there, but "auxiliar de limpieza" must also match "limpieza" (9112).
+    occupations = load_esco_occupations()
+    occupations = occupations[occupations["isco"].isin(["5111", "9112", "9333"])]
+    model = TaxonomyNormaliser(encoder=None, embedding_weight=0.0).fit(esco_labels(occupations))
+    isco = model.occupations_["isco"].to_numpy()
+    texts = ["auxiliar", "auxiliar de limpieza", "auxiliar de almacén"]
+    assert isco[model._fused(texts, None).argmax(axis=1)].tolist() == ["5111"] * 3
+    assert _isco_of(model, texts) == ["5111", "9112", "9333"]

@@ -1,8 +1,16 @@
 import pandas as pd
 
-from arraigo.matching._text import HAITIAN_CREOLE, speaks
+from arraigo.matching._text import HAITIAN_CREOLE, segments, speaks
 
 
 def test_a_language_is_read_from_list_cells_in_either_iso_639_form():
     cells = pd.Series(["ht;fr", "HAT", ["es", "ht"], "fr;es", "", None, "tha"])
     assert speaks(cells, HAITIAN_CREOLE).tolist() == [True, True, True, False, False, False, False]
+
+
+def test_an_official_titles_gender_mark_does_not_cut_the_trade_from_its_object():
+    assert segments("OPERADOR(A) DE TORNO CNC (TURNO MIXTO)") == [
+        "OPERADOR DE TORNO CNC",
+        "TURNO MIXTO",
+    ]
+    assert segments("Cocinero (a) para comedor") == ["Cocinero para comedor"]
