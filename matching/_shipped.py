@@ -44,47 +44,41 @@ def dequantise(codes: np.ndarray, scale: np.ndarray) -> np.ndarray:
 
 
 @cache
-def _shipped() -> tuple[str, dict[bytes, int], np.ndarray, np.ndarray] | None:
-    path = reference_path(SHIPPED_VECTORS)
-    if not path.is_file():
-        return None
-    with path.open("rb") as handle, np.load(handle, allow_pickle=False) as stored:
-        model_id, keys = str(stored["model_id"]), stored["keys"]
-        codes, scale = stored["codes"], stored["scale"]
-    rows = {k.tobytes(): i for i, k in enumerate(keys)}
-    return model_id, rows, codes, scale
-
-
-def shipped_label_vectors(model_id: str, texts: Sequence[str]) -> np.ndarray | None:
-    """The shipped vectors of ``texts`` for ``model_id``; None unless all are shipped."""
-    shipped = _shipped()
-    if shipped is None or shipped[0] != model_id:
-        return None
-    _, rows, codes, scale = shipped
-    where = [rows.get(text_key(t), -1) for t in texts]
-    if min(where, default=0) < 0:
-        return None
-    return dequantise(codes[where], scale[where])
-
-
-@cache
-def _shipped_exact(name: str) -> tuple[str, dict[bytes, int], np.ndarray] | None:
+def _stored(name: str) -> tuple[str, dict[bytes, int], dict[str, np.ndarray]] | None:
+    """A shipped file's model id, each text digest's row, and its other arrays."""
     path = reference_path(name)
     if not path.is_file():
         return None
     with path.open("rb") as handle, np.load(handle, allow_pickle=False) as stored:
-        model_id, keys, vectors = str(stored["model_id"]), stored["keys"], stored["vectors"]
-    return model_id, {k.tobytes(): i for i, k in enumerate(keys)}, vectors
+        model_id, keys = str(stored["model_id"]), stored["keys"]
+        arrays = {k: stored[k] for k in stored.files if k not in ("model_id", "keys")}
+    return model_id, {k.tobytes(): i for i, k in enumerate(keys)}, arrays
+
+
+def _shipped_rows(
+    name: str, model_id: str, texts: Sequence[str]
+) -> tuple[list[int], dict[str, np.ndarray]] | None:
+    """The rows of ``texts`` in shipped file ``name`` and its arrays, when it was
+    encoded with ``model_id`` and holds every one of them; else None."""
+    stored = _stored(name)
+    if stored is None or stored[0] != model_id:
+        return None
+    _, rows, arrays = stored
+    where = [rows.get(text_key(t), -1) for t in texts]
+    return None if min(where, default=0) < 0 else (where, arrays)
+
+
+def shipped_label_vectors(model_id: str, texts: Sequence[str]) -> np.ndarray | None:
+    """The shipped vectors of ``texts`` for ``model_id``; None unless all are shipped."""
+    found = _shipped_rows(SHIPPED_VECTORS, model_id, texts)
+    if found is None:
+        return None
+    where, arrays = found
+    return dequantise(arrays["codes"][where], arrays["scale"][where])
 
 
 def shipped_reference_vectors(model_id: str, texts: Sequence[str]) -> np.ndarray | None:
     """The float32 vectors of ``texts`` shipped in :data:`REFERENCE_VECTORS` for
     ``model_id`` (the model's own output, bit for bit); None unless all are shipped."""
-    shipped = _shipped_exact(REFERENCE_VECTORS)
-    if shipped is None or shipped[0] != model_id:
-        return None
-    _, rows, vectors = shipped
-    where = [rows.get(text_key(t), -1) for t in texts]
-    if min(where, default=0) < 0:
-        return None
-    return vectors[where]
+    found = _shipped_rows(REFERENCE_VECTORS, model_id, texts)
+    return None if found is None else found[1]["vectors"][found[0]]
