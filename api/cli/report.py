@@ -10,6 +10,7 @@ from jinja2 import Environment, select_autoescape
 from arraigo.data import Dataset, base_map, resource_label
 
 from ..services.demo import DemoResult
+from ..services.scoring import in_expected_jobs
 from ..web.charts import calibration_chart, capacity_chart, flow_map
 
 # plotly.js looks here before fetching a base map from the internet (which it cannot).
@@ -31,7 +32,7 @@ PLAN_STATUS = {
 
 def score_words(source: str) -> tuple[str, str]:
     """What the plan's scores are, and the unit its value (and a shadow price) is in."""
-    if source.startswith("outcome model"):
+    if in_expected_jobs(source):
         version = source.split(":")[0].removeprefix("outcome model").strip()
         return (
             f"modelo de resultados {version}: probabilidad de ser contratado y seguir "

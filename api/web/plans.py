@@ -141,12 +141,6 @@ def _usage_by_city(result: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]
     return cities
 
 
-def calibrated(result: dict[str, Any] | None) -> bool:
-    """Whether the plan's scores are probabilities from a trained outcome model (then its
-    numbers are expected jobs; otherwise they are uncalibrated matching scores)."""
-    return in_expected_jobs((result or {}).get("score_source"))
-
-
 @router.get("/plans/{plan_id}", response_class=HTMLResponse)
 def plan_page(
     plan_id: RowId,
@@ -190,7 +184,7 @@ def plan_page(
             session,
             [v for m in (changes.members if changes else []) for v in (m.before, m.after) if v],
         ),
-        calibrated=calibrated(result),
+        calibrated=in_expected_jobs((result or {}).get("score_source")),
         english=language(request) == "en",
         baseline=baseline,
         placed=sum(1 for f in (result or {}).get("families", []) if f["city"]),
