@@ -10,7 +10,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -190,11 +190,14 @@ class CachedEncoder:
         keys = [text_key(t) for t in texts]
         shard, row = self.cache.locate(self.model_id, keys)
         unseen = int((shard < 0).sum())
-        if unseen:
+        if unseen >= SHARE_FROM:
             # Many: another process (a sibling worker fitting the same postings) may be
             # encoding them now; wait for it, then encode only what it did not.
-            with self.cache.sharing(self.model_id) if unseen >= SHARE_FROM else nullcontext():
+            with self.cache.sharing(self.model_id):
                 self._encode_unseen(texts, keys, self.cache.locate(self.model_id, keys)[0])
+        elif unseen:
+            self._encode_unseen(texts, keys, shard)
+        if unseen:
             shard, row = self.cache.locate(self.model_id, keys)
         # Read back from the shard files, so memory holds one copy: the result.
         return self.cache.gather(self.model_id, shard, row)
