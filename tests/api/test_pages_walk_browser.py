@@ -4,7 +4,8 @@ an admin creates the users and resets a password; staff import week 1, plan, rev
 give families to an officer; the officer opens a case file and the candidates, records
 a hire and a departure that gives a house back; staff import week 2 (ids prefixed W2-,
 as `arraigo generate --id-prefix` writes them), review a duplicate, plan against what
-week 1 left and approve; a partner sees aggregates and is refused personal pages in
+week 1 left and approve, open one placement's history, import a past cohort's outcomes
+and train the outcome model; a partner sees aggregates and is refused personal pages in
 Spanish; the audit log tells who did what. Real server and solver, three cities and
 then four, ten families and then six. (Paging past row 1,000: test_pages_lists_browser.)"""
 
@@ -43,7 +44,7 @@ TIME_LIMIT = "3"
 
 
 @pytest.fixture(scope="module")
-def weeks(tmp_path_factory) -> tuple[Path, Path]:
+def weeks(tmp_path_factory) -> tuple[Path, Path, Path]:
     return write_weeks(tmp_path_factory.mktemp("weeks"))
 
 
@@ -355,6 +356,12 @@ def staff_week_two(
     assert page.url.endswith(f"/families/{given['stays']}")
     history = " ".join(page.locator("table.events tbody").all_inner_texts())
     assert "ana" in history and "oscar" in history, history
+    # One placement's own page: the hire the officer recorded, with who recorded it.
+    hired = page.locator("h3").filter(has_text="Contratada").first
+    submit(hired.locator("a[href$='/history']"))
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Reubicación ")
+    rows = page.locator("table.events tbody tr").all_inner_texts()
+    assert any("Contratada" in r and "oscar" in r for r in rows), rows
     status = import_files(page, server, week)
     assert "Importación guardada" in status
     left = housing_left(page)
@@ -389,6 +396,24 @@ def staff_week_two(
     page.close()
 
 
+def staff_train_the_outcome_model(browser, server: str, history: Path) -> None:
+    """A past cohort's outcomes imported, a model version trained on the page: its
+    quality and its error per group shown, and it becomes the active version."""
+    page = sign_in(browser, server, "ana", USERS["ana"][1])
+    assert "Importación guardada" in import_files(page, server, history)
+    page.get_by_role("navigation").get_by_role("link", name="Modelo de resultados").click()
+    submit(page.get_by_role("button", name="Entrenar una nueva versión"))
+    assert page.get_by_role("status").inner_text() == "Versión entrenada y activa: 1."
+    version = page.locator("#models tbody tr").first.locator("td").all_inner_texts()
+    assert version[0] == "1" and version[1] == "Activa" and version[2].startswith("ana"), version
+    brier = float(version[5])
+    assert 0 < brier < 0.25, version
+    groups = page.locator("#per-group tbody tr").all_inner_texts()
+    assert any(g.startswith("Nacionalidad") for g in groups), groups
+    shot(page, "39-walk-outcome-model")
+    page.close()
+
+
 def partner_sees_aggregates_only(browser, server: str, weeks: tuple[Path, Path]) -> None:
     page = sign_in(browser, server, "pat", USERS["pat"][1])
     assert page.url.endswith("/monitoring")
@@ -416,7 +441,7 @@ def partner_sees_aggregates_only(browser, server: str, weeks: tuple[Path, Path])
         assert response.headers["content-type"].startswith("text/html"), path
         assert page.locator("html").get_attribute("lang") == "es"
         assert page.get_by_role("alert").is_visible(), path
-    shot(page, "39-walk-partner-refused")
+    shot(page, "40-walk-partner-refused")
     # The API takes bearer tokens only: the page's cookie signs no one in there.
     response = page.goto(f"{server}/api/v1/people")
     assert response.status == 401 and response.headers["content-type"] == "application/json"
@@ -428,7 +453,14 @@ def admin_reads_the_audit_log(browser, server: str) -> None:
     page.get_by_role("navigation").get_by_role("link", name="Bitácora").click()
     expected = {
         "admin": {"user_create", "user_change"},
-        "ana": {"import", "plan_start", "plan_approve", "duplicate_review", "export"},
+        "ana": {
+            "import",
+            "plan_start",
+            "plan_approve",
+            "duplicate_review",
+            "export",
+            "model_retrain",
+        },
         "oscar": {"placement_event"},
     }
     for username, actions in expected.items():
@@ -436,15 +468,16 @@ def admin_reads_the_audit_log(browser, server: str) -> None:
         submit(page.get_by_role("button", name="Filtrar"))
         done = set(page.locator("#audit tbody tr td:nth-child(3)").all_inner_texts())
         assert {AUDIT[action] for action in actions} <= done, (username, done)
-    shot(page, "40-walk-audit")
+    shot(page, "41-walk-audit")
     page.close()
 
 
 def test_two_weeks_of_every_role_on_the_pages_alone(browser, server, weeks):
-    week_one, week_two = weeks
+    week_one, week_two, history = weeks
     admin_creates_the_users(browser, server)
     given, gone_from, approved = staff_week_one(browser, server, week_one)
     officer_follows_up(browser, server, given)
     staff_week_two(browser, server, week_two, given, gone_from, approved)
-    partner_sees_aggregates_only(browser, server, weeks)
+    staff_train_the_outcome_model(browser, server, history)
+    partner_sees_aggregates_only(browser, server, (week_one, week_two))
     admin_reads_the_audit_log(browser, server)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from arraigo.data import generate_scenario
+from arraigo.data import generate_history, generate_scenario
 from arraigo.data._io import write_table
 
 from .conftest import CORPUS
@@ -34,21 +34,27 @@ def _destinations(houses: dict[str, int]) -> pd.DataFrame:
     return table
 
 
-def _batch(folder: Path, families: int, seed: int, prefix: str, cities: list[str]) -> dict:
-    """A generated batch (as `arraigo generate --id-prefix` writes it) moved to our
-    cities, as text tables."""
-    dataset = generate_scenario(families=families, seed=seed, id_prefix=prefix)
-    raw = folder / f"raw{prefix or '1'}"
-    raw.mkdir()
+def _text_tables(dataset, folder: Path, kinds: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """``dataset``'s tables as `arraigo generate` writes them, read back as text."""
+    folder.mkdir()
     tables = {}
-    for kind in ("people", "families", "vacancies"):
-        write_table(getattr(dataset, kind), raw / f"{kind}.csv")
-        tables[kind] = _text_table(raw / f"{kind}.csv")
+    for kind in kinds:
+        write_table(getattr(dataset, kind), folder / f"{kind}.csv")
+        tables[kind] = _text_table(folder / f"{kind}.csv")
+    return tables
+
+
+def _moved(tables: dict[str, pd.DataFrame], cities: list[str]) -> dict[str, pd.DataFrame]:
+    """The vacancies (and outcomes) moved to ``cities`` in turn, and the families'
+    wishes kept to them."""
     known = _destinations(WEEK_2_HOUSES)
     states = dict(zip(known["city"], known["state"], strict=True))
     vacancies = tables["vacancies"]
     vacancies["city"] = [cities[i % len(cities)] for i in range(len(vacancies))]
     vacancies["state"] = vacancies["city"].map(states)
+    if "outcomes" in tables:
+        city_of = dict(zip(vacancies["vacancy_id"], vacancies["city"], strict=True))
+        tables["outcomes"]["city"] = tables["outcomes"]["vacancy_id"].map(city_of)
     fams = tables["families"]
     fams["preferred_cities"] = fams["preferred_cities"].map(
         lambda v: ";".join(c for c in v.split(";") if c in cities)
@@ -58,10 +64,29 @@ def _batch(folder: Path, families: int, seed: int, prefix: str, cities: list[str
     return tables
 
 
-def write_weeks(root: Path) -> tuple[Path, Path]:
-    """Week 1's and week 2's files under ``root``. Week 1: the good corpus and six
-    generated families (ten, in three cities); week 2: six more with W2- ids, a fourth
-    city, and one person registered again (a duplicate to review)."""
+def _batch(folder: Path, families: int, seed: int, prefix: str, cities: list[str]) -> dict:
+    """A generated batch (as `arraigo generate --id-prefix` writes it) moved to our
+    cities, as text tables."""
+    dataset = generate_scenario(families=families, seed=seed, id_prefix=prefix)
+    raw = _text_tables(dataset, folder / f"raw{prefix or '1'}", ("people", "families", "vacancies"))
+    return _moved(raw, cities)
+
+
+def _past_cohort(folder: Path, cities: list[str]) -> None:
+    """A past cohort with its outcomes (H ids, as `arraigo generate --history` writes
+    it) moved to ``cities``: what the outcome model learns from, with enough pairs of
+    both kinds to train (60 families: about 80)."""
+    kinds = ("people", "families", "vacancies", "outcomes")
+    history = _text_tables(generate_history(families=60, seed=5), folder.parent / "rawH", kinds)
+    folder.mkdir()
+    for kind, table in _moved(history, cities).items():
+        table.to_csv(folder / f"{kind}.csv", index=False)
+
+
+def write_weeks(root: Path) -> tuple[Path, Path, Path]:
+    """Week 1's and week 2's files under ``root``, and a past cohort's. Week 1: the good
+    corpus and six generated families (ten, in three cities); week 2: six more with W2-
+    ids, a fourth city, and one person registered again (a duplicate to review)."""
     one, two = root / "week1", root / "week2"
     one.mkdir(), two.mkdir()
     first = _batch(root, 6, 3, "", list(HOUSES))
@@ -75,4 +100,5 @@ def write_weeks(root: Path) -> tuple[Path, Path]:
     for kind, table in second.items():
         table.to_csv(two / f"{kind}.csv", index=False)
     _destinations(WEEK_2_HOUSES).to_csv(two / "destinations.csv", index=False)
-    return one, two
+    _past_cohort(root / "history", list(WEEK_2_HOUSES))
+    return one, two, root / "history"
