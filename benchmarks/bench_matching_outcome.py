@@ -35,10 +35,9 @@ from arraigo.matching import (
     outcome_features,
 )
 from arraigo.matching._outcome_fairness import (
-    age_band,
     calibration_gaps,
-    first_language,
     per_group_calibrated,
+    report_groups,
     reweighing_weights,
 )
 
@@ -55,14 +54,7 @@ def cohort() -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
     X = outcome_features(matcher, history.people, history.vacancies, history.outcomes)
     y = history.outcomes["employed_90d"].astype(bool).to_numpy()
     people = history.people.set_index("person_id").loc[history.outcomes["person_id"]]
-    groups = pd.DataFrame(
-        {
-            "nationality": people["nationality"].to_numpy(),
-            "language": first_language(people["languages"]).to_numpy(),
-            "age band": age_band(people["age"]).to_numpy(),
-        }
-    )
-    return X, y, groups
+    return X, y, report_groups(people).drop(columns="sex")
 
 
 def cross_validated(

@@ -28,6 +28,7 @@ from ._outcome import (
     outcome_features,
     outcome_report,
 )
+from ._outcome_fairness import report_groups
 from ._outcome_store import dumps_outcome_model, loads_outcome_model
 from ._search import top_k
 from ._taxonomy import ATTRIBUTION, TaxonomyNormaliser, esco_labels, load_esco_occupations
@@ -58,6 +59,7 @@ __all__ = [
     "make_encoder",
     "outcome_features",
     "outcome_report",
+    "report_groups",
     "text_key",
     "top_k",
 ]

@@ -34,6 +34,20 @@ def first_language(languages: pd.Series) -> pd.Series:
     return languages.map(first)
 
 
+def report_groups(people: pd.DataFrame) -> pd.DataFrame:
+    """The groups the outcome model's error is reported by, a row per row of ``people``:
+    nationality, sex, first language and age band ("?", "unknown" or "other" when not
+    known). Only ever to split the error, never as features."""
+    return pd.DataFrame(
+        {
+            "nationality": people["nationality"].fillna("?").to_numpy(),
+            "sex": people["sex"].fillna("?").to_numpy(),
+            "language": first_language(people["languages"]).to_numpy(),
+            "age_band": age_band(people["age"]).to_numpy(),
+        }
+    )
+
+
 def reweighing_weights(groups: pd.DataFrame, y, balance_groups: bool = True) -> np.ndarray:
     """Training weights that make the outcome independent of the group (Kamiran &
     Calders 2012: each pair weighs P(g) P(y) / P(g, y), g its combination of ``groups``

@@ -20,6 +20,7 @@ from arraigo.matching import (
     loads_outcome_model,
     outcome_features,
     outcome_report,
+    report_groups,
 )
 
 from ..db import OutcomeModelVersion, Placement, PlacementEvent, User, now
@@ -78,7 +79,8 @@ def fit_outcome_model(
     """Fit on ``pairs`` (person_id, vacancy_id, y); report on a held-out quarter.
 
     Returns the model refitted on every pair, and its held-out metrics: Brier score,
-    log loss, ROC AUC, calibration bins, error per nationality and sex (never features),
+    log loss, ROC AUC, calibration bins, error per nationality, sex, first language and
+    age band (never features),
     and the matcher weights learned. Refuses (Conflict) when outcomes are too few.
     """
     pairs = pairs[
@@ -97,10 +99,8 @@ def fit_outcome_model(
         np.arange(len(y)), test_size=0.25, random_state=seed, stratify=y
     )
     model = OutcomeModel().fit(features.iloc[train_idx], y[train_idx])
-    groups = people.set_index("person_id").loc[features["person_id"], ["nationality", "sex"]]
-    report = outcome_report(
-        model, features.iloc[test_idx], y[test_idx], groups.iloc[test_idx].fillna("?")
-    )
+    groups = report_groups(people.set_index("person_id").loc[features["person_id"]])
+    report = outcome_report(model, features.iloc[test_idx], y[test_idx], groups.iloc[test_idx])
     metrics = {
         "pairs": len(y),
         "held_out": report.n,

@@ -70,6 +70,7 @@ LABELS = {
     "nationality": "nacionalidad",
     "sex": "sexo",
     "age_band": "grupo de edad",
+    "language": "primer idioma",
     "queued": "En cola",
     "running": "Calculando",
     "draft": "Borrador",

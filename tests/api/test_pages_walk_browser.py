@@ -408,8 +408,8 @@ def staff_train_the_outcome_model(browser, server: str, history: Path) -> None:
     assert version[0] == "1" and version[1] == "Activa" and version[2].startswith("ana"), version
     brier = float(version[5])
     assert 0 < brier < 0.25, version
-    groups = page.locator("#per-group tbody tr").all_inner_texts()
-    assert any(g.startswith("Nacionalidad") for g in groups), groups
+    groups = page.locator("#per-group tbody tr td:first-child").all_inner_texts()
+    assert set(groups) == {"Nacionalidad", "Sexo", "Primer idioma", "Grupo de edad"}, groups
     shot(page, "39-walk-outcome-model")
     page.close()
 

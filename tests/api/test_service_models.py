@@ -30,7 +30,12 @@ def test_a_retrained_model_reports_quality_and_drives_the_next_plan(as_role, his
     metrics = model["metrics"]
     assert metrics["pairs"] > 100
     assert 0 < metrics["brier"] < 0.25
-    assert {g["attribute"] for g in metrics["per_group"]} == {"nationality", "sex"}
+    assert {g["attribute"] for g in metrics["per_group"]} == {
+        "nationality",
+        "sex",
+        "language",
+        "age_band",
+    }
     assert abs(sum(metrics["weights"].values()) - 1) < 1e-9
     # A second version replaces the first as the active one.
     assert staff.post("/api/v1/models/retrain").json()["version"] == 2
