@@ -263,12 +263,15 @@ class PlanRunner:
                 checked = time.monotonic()
                 if self._cancel_requested(job_id):  # asked through another worker
                     self.cancel(job_id)
+            # Alive before the wait, not after it: a solver that sends its plan and exits
+            # while the wait times out has still sent it (a CI run lost a plan that way).
+            alive = process.is_alive()
             try:
                 kind, payload = messages.get(timeout=POLL)
             except queue.Empty:
-                if not process.is_alive():
-                    break
-                continue
+                if alive:
+                    continue
+                break
             if kind == "progress":
                 self._set(job_id, progress=with_history(payload, history))
             else:

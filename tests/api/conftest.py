@@ -16,7 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import ProgrammingError
 
 from arraigo.api.app import create_app
 from arraigo.api.db import make_engine, upgrade
@@ -58,9 +59,7 @@ def template_database(tmp_path_factory) -> Iterator[str]:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     _migrated(SERVER.rsplit("/", 1)[0] + f"/{name}")
     yield name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    _drop(admin, name)
 
 
 def fresh_database(folder: Path, template_database: str | None) -> Iterator[str]:
@@ -78,8 +77,22 @@ def fresh_database(folder: Path, template_database: str | None) -> Iterator[str]
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"{template}'))
     yield SERVER.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    _drop(admin, name)
+
+
+def _drop(admin: Engine, name: str, attempts: int = 10) -> None:
+    """Drop a test's database, ending its connections. A role that may not end a
+    background worker still in it (autovacuum, on a server without the grant that
+    .ci/postgres gives) is refused: it tries again once the worker is done."""
+    for attempt in range(attempts):
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            break
+        except ProgrammingError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
     admin.dispose()
 
 

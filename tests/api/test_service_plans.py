@@ -2,6 +2,8 @@
 job is cancelled, killed or the service restarts."""
 
 import datetime as dt
+import multiprocessing
+import queue
 import re
 import subprocess
 import sys
@@ -122,6 +124,55 @@ def test_a_cancelled_plan_stops_and_leaves_no_result(loaded, held):
     plan = wait(staff, plan_id, until=("cancelled", "draft", "failed"), seconds=30)
     assert plan["status"] == "cancelled"
     assert plan["result"] is None
+
+
+def _send_plan(messages, go) -> None:
+    """A solver that sends its plan when told, and exits."""
+    go.wait()
+    messages.put(("done", {"families": [], "solved": "in a child"}))
+
+
+class _PlanArrivesAsTheWaitEnds:
+    """A solver's context whose first wait for a message times out at the worst moment:
+    the solver sends its plan and exits just as the wait gives up."""
+
+    def __init__(self) -> None:
+        self.fork = multiprocessing.get_context("fork")
+        self.go = self.fork.Event()
+        self.queue = self.fork.Queue()
+        self.solver = None
+
+    def Queue(self):  # a multiprocessing context's names
+        return self
+
+    def Process(self, target, args, daemon):
+        self.solver = self.fork.Process(target=_send_plan, args=(self.queue, self.go), daemon=True)
+        return self.solver
+
+    def get(self, timeout):
+        if not self.go.is_set():
+            self.go.set()
+            self.solver.join()
+            raise queue.Empty
+        return self.queue.get(timeout=timeout)
+
+
+def test_a_plan_sent_as_its_solver_exits_is_kept(app):
+    """A CI run failed a week's plan with 'the solver stopped without a plan (exit code
+    0)': the plan had arrived while the watcher's wait timed out, and the watcher then
+    saw a dead solver and gave up without reading it."""
+    with app.state.sessions() as session:
+        job = PlanJob(created_by="relocation_staff", status="queued", params={})
+        session.add(job)
+        session.commit()
+        job_id = job.id
+    runner = app.state.runner
+    runner.context = _PlanArrivesAsTheWaitEnds()
+    runner._run(job_id)
+    with app.state.sessions() as session:
+        job = session.get(PlanJob, job_id)
+        assert (job.status, job.error) == ("draft", None)
+        assert job.result == {"families": [], "solved": "in a child"}
 
 
 def test_a_solver_that_dies_mid_solve_leaves_a_failed_job_and_no_plan(app, loaded, held):
