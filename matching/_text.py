@@ -9,11 +9,12 @@ import pandas as pd
 
 from arraigo.data import fold
 
-# Clauses end at punctuation and at "and" in the four languages, "y/o" (official titles'
-# lists) included.
+# Clauses end at punctuation, at "with" and at "and" in the four languages ("y/o"
+# included); an official title's at punctuation and "with" alone (see ``segments``).
 _SEGMENT_SPLIT = re.compile(
     r"[.;,:\n\r()]+|\s+(?:y/o|et/ou|and/or|y|e|et|and|ak|epi|avec|con|with)\s+", re.I
 )
+_TITLE_SPLIT = re.compile(r"[.;,:\n\r()]+|\s+(?:con|avec|with)\s+", re.I)
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 
 
@@ -54,10 +55,29 @@ def column(frame: pd.DataFrame, name: str, default: Any = "") -> pd.Series:
 _GENDER_MARK = re.compile(r"(?<=[^\W\d_])\s?\((?:a|as|o|os|es)\)", re.I)
 
 
+def _is_title(text: str) -> bool:
+    """Whether ``text`` is written as official titles are: every letter a capital."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+# A bracketed aside ("RECEPCIONISTA BILINGÜE (INGLÉS-ESPAÑOL) PARA HOTEL").
+_ASIDE = re.compile(r"\(([^()]*)\)")
+
+
 def segments(text: str, max_segments: int = 6) -> list[str]:
-    """Split a free-text profile into short clauses that each may name one trade."""
+    """Split a free-text profile into short clauses that each may name one trade.
+
+    A bracketed aside qualifies what surrounds it: it is read after the text, as clauses
+    of its own, and the text around it is read as one ("RECEPCIONISTA BILINGÜE
+    PARA HOTEL", then "INGLÉS-ESPAÑOL"). An official title (in capitals) names one job:
+    its "Y" and "Y/O" join names of that job ("ENSAMBLADORES Y MONTADORES DE PARTES
+    ELÉCTRICAS", "AUXILIAR DE LIMPIEZA Y/O INTENDENCIA"), so they cut nothing."""
     text = _GENDER_MARK.sub("", text)
-    parts = [p.strip() for p in _SEGMENT_SPLIT.split(text) if p and p.strip()]
+    split = _TITLE_SPLIT if _is_title(text) else _SEGMENT_SPLIT
+    asides = _ASIDE.findall(text)
+    text = "\n".join([_ASIDE.sub(" ", text), *asides])
+    parts = [" ".join(p.split()) for p in split.split(text) if p and p.strip()]
     parts = [p for p in parts if _WORD.search(p)]
     return parts[:max_segments] or ([text.strip()] if text.strip() else [])
 

@@ -14,3 +14,10 @@ def test_an_official_titles_gender_mark_does_not_cut_the_trade_from_its_object()
         "TURNO MIXTO",
     ]
     assert segments("Cocinero (a) para comedor") == ["Cocinero para comedor"]
+
+
+def test_a_bracketed_aside_is_read_after_the_text_around_it():
+    assert segments("RECEPCIONISTA BILINGÜE (INGLÉS-ESPAÑOL) PARA HOTEL") == [
+        "RECEPCIONISTA BILINGÜE PARA HOTEL",
+        "INGLÉS-ESPAÑOL",
+    ]
