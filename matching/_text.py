@@ -78,7 +78,7 @@ def segments(text: str, max_segments: int = 6) -> list[str]:
     asides = _ASIDE.findall(text)
     text = "\n".join([_ASIDE.sub(" ", text), *asides])
     parts = [" ".join(p.split()) for p in split.split(text) if p and p.strip()]
-    parts = [p for p in parts if _WORD.search(p)]
+    parts = [p for p in parts if _WORD.search(p) and _content(p)]
     return parts[:max_segments] or ([text.strip()] if text.strip() else [])
 
 
@@ -103,15 +103,24 @@ _FILLER = frozenset(
         "uno dos tres cuatro cinco seis siete ocho nueve diez "
         "deux trois quatre cinq six sept huit neuf dix "
         "one two three four five seven eight nine ten "
-        "twa kat senk sis set uit nef dis"
+        "twa kat senk sis set uit nef dis "
+        # What postings say of the shift, the hiring and the requirements ("SE SOLICITA",
+        # "TURNO MIXTO", "CON O SIN EXPERIENCIA", "DC-3 VIGENTE"): no trade either.
+        "solicita solicitan solicitamos urgente vacante turno turnos matutino vespertino "
+        "nocturno mixto rotativo rotativos sin vigente indispensable deseable comprobable"
     ).split()
 )
+
+
+def _content(text: str) -> list[str]:
+    # The words of ``text`` that may name a trade: filler, numbers and letters dropped.
+    return [w for w in re.findall(r"[^\W\d_]+", text) if fold(w) not in _FILLER and len(w) > 1]
 
 
 def clause_core(text: str) -> str:
     """``text`` without filler words and numbers ("trabajé 5 años como soldador" ->
     "soldador"); the text itself when nothing else is left."""
-    kept = [w for w in re.findall(r"[^\W\d_]+", text) if fold(w) not in _FILLER and len(w) > 1]
+    kept = _content(text)
     core = " ".join(kept) if kept else text
     # Official titles come in capitals ("OPERADOR DE MONTACARGAS"): read them as words.
     return core.lower() if core.isupper() else core

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from arraigo.matching._text import HAITIAN_CREOLE, segments, speaks
+from arraigo.matching._text import HAITIAN_CREOLE, clause_core, segments, speaks
 
 
 def test_a_language_is_read_from_list_cells_in_either_iso_639_form():
@@ -9,9 +9,9 @@ def test_a_language_is_read_from_list_cells_in_either_iso_639_form():
 
 
 def test_an_official_titles_gender_mark_does_not_cut_the_trade_from_its_object():
-    assert segments("OPERADOR(A) DE TORNO CNC (TURNO MIXTO)") == [
-        "OPERADOR DE TORNO CNC",
-        "TURNO MIXTO",
+    assert segments("OPERADOR(A) DE TORNO (CONTROL NUMERICO)") == [
+        "OPERADOR DE TORNO",
+        "CONTROL NUMERICO",
     ]
     assert segments("Cocinero (a) para comedor") == ["Cocinero para comedor"]
 
@@ -21,3 +21,10 @@ def test_a_bracketed_aside_is_read_after_the_text_around_it():
         "RECEPCIONISTA BILINGÜE PARA HOTEL",
         "INGLÉS-ESPAÑOL",
     ]
+
+
+def test_what_a_posting_says_of_the_shift_or_the_hiring_is_no_clause_of_its_own():
+    assert segments("AYUDANTE GENERAL (TURNO ROTATIVO), CON O SIN EXPERIENCIA") == [
+        "AYUDANTE GENERAL"
+    ]
+    assert clause_core("SE SOLICITA SOLDADOR") == "soldador"
