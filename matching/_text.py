@@ -61,22 +61,33 @@ def _is_title(text: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
-# A bracketed aside ("RECEPCIONISTA BILINGÜE (INGLÉS-ESPAÑOL) PARA HOTEL").
+# A bracketed aside ("RECEPCIONISTA BILINGÜE (INGLÉS-ESPAÑOL) PARA HOTEL"), and the
+# punctuation that ends a clause outside brackets ("SOLDADOR (MIG, TIG), PARA PLANTA").
 _ASIDE = re.compile(r"\(([^()]*)\)")
+_CLAUSE_END = re.compile(r"([.;,:\n\r]+(?![^()]*\)))")
+
+
+def _asides_last(text: str) -> str:
+    # Each clause's bracketed asides moved after it, on lines of their own.
+    pieces = _CLAUSE_END.split(text)
+    for i in range(0, len(pieces), 2):
+        asides = _ASIDE.findall(pieces[i])
+        pieces[i] = "\n".join([_ASIDE.sub(" ", pieces[i]), *asides])
+    return "".join(pieces)
 
 
 def segments(text: str, max_segments: int = 6) -> list[str]:
     """Split a free-text profile into short clauses that each may name one trade.
 
-    A bracketed aside qualifies what surrounds it: it is read after the text, as clauses
-    of its own, and the text around it is read as one ("RECEPCIONISTA BILINGÜE
-    PARA HOTEL", then "INGLÉS-ESPAÑOL"). An official title (in capitals) names one job:
-    its "Y" and "Y/O" join names of that job ("ENSAMBLADORES Y MONTADORES DE PARTES
-    ELÉCTRICAS", "AUXILIAR DE LIMPIEZA Y/O INTENDENCIA"), so they cut nothing."""
+    A bracketed aside qualifies what surrounds it: it is read right after its clause, as
+    clauses of its own, and the clause around it is read as one ("RECEPCIONISTA BILINGÜE
+    PARA HOTEL", then "INGLÉS-ESPAÑOL"), so a long posting's slots do not cut it off.
+    An official title (in capitals) names one job: its "Y" and "Y/O" join names of that
+    job ("ENSAMBLADORES Y MONTADORES DE PARTES ELÉCTRICAS", "AUXILIAR DE LIMPIEZA Y/O
+    INTENDENCIA"), so they cut nothing."""
     text = _GENDER_MARK.sub("", text)
     split = _TITLE_SPLIT if _is_title(text) else _SEGMENT_SPLIT
-    asides = _ASIDE.findall(text)
-    text = "\n".join([_ASIDE.sub(" ", text), *asides])
+    text = _asides_last(text)
     parts = [" ".join(p.split()) for p in split.split(text) if p and p.strip()]
     parts = [p for p in parts if _WORD.search(p) and _content(p)]
     return parts[:max_segments] or ([text.strip()] if text.strip() else [])

@@ -28,3 +28,9 @@ def test_what_a_posting_says_of_the_shift_or_the_hiring_is_no_clause_of_its_own(
         "AYUDANTE GENERAL"
     ]
     assert clause_core("SE SOLICITA SOLDADOR") == "soldador"
+
+
+def test_an_aside_is_read_right_after_its_own_clause_so_a_long_posting_keeps_it():
+    text = "OPERADOR(A) DE PRODUCCION (ENSAMBLE DE ARNESES), BONO DE ASISTENCIA, VALES"
+    assert segments(text, 2) == ["OPERADOR DE PRODUCCION", "ENSAMBLE DE ARNESES"]
+    assert segments("SOLDADOR (MIG, TIG)") == ["SOLDADOR", "MIG", "TIG"]
