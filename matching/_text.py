@@ -118,7 +118,9 @@ _FILLER = frozenset(
         # What postings say of the shift, the hiring and the requirements ("SE SOLICITA",
         # "TURNO MIXTO", "CON O SIN EXPERIENCIA", "DC-3 VIGENTE"): no trade either.
         "solicita solicitan solicitamos urgente vacante turno turnos matutino vespertino "
-        "nocturno mixto rotativo rotativos sin vigente indispensable deseable comprobable"
+        "nocturno mixto rotativo rotativos sin vigente indispensable deseable comprobable "
+        # and of who may apply ("HOMBRE O MUJER", "SEXO INDISTINTO", "AMBOS SEXOS").
+        "hombre hombres mujer mujeres sexo sexos indistinto ambos"
     ).split()
 )
 

@@ -28,6 +28,7 @@ def test_what_a_posting_says_of_the_shift_or_the_hiring_is_no_clause_of_its_own(
         "AYUDANTE GENERAL"
     ]
     assert clause_core("SE SOLICITA SOLDADOR") == "soldador"
+    assert segments("AFANADOR PARA HOSPITAL (HOMBRE O MUJER)") == ["AFANADOR PARA HOSPITAL"]
 
 
 def test_an_aside_is_read_right_after_its_own_clause_so_a_long_posting_keeps_it():
