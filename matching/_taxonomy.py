@@ -83,13 +83,28 @@ def esco_labels(occupations: pd.DataFrame, langs: tuple[str, ...] = LANGS) -> pd
     ]
 
 
+# What 31 unit groups' labels say of the classification, not of the work: "no
+# clasificados bajo otros epígrafes" in each of the three languages. Left in, it pulls the
+# label's embedding away from the trade, so "ayudante general para planta" read closer to
+# "Peones de obras públicas" than to "Peones de la industria manufacturera no clasificados
+# bajo otros epígrafes". Exclusions stay: "Vendedores ambulantes (excluyendo de comida)"
+# says what the group is not.
+_CLASSIFIER_WORDS = re.compile(
+    r",?\s*(?:no clasificad[oa]s? bajo otros epígrafes|not elsewhere classified|"
+    r"non classée?s? ailleurs)",
+    re.I,
+)
+
+
 def isco_group_labels(groups: np.ndarray | None = None) -> pd.DataFrame:
     """The ISCO-08 unit groups' labels in :data:`GROUP_LANGS` (``isco_groups.csv``), long:
-    columns isco (int) and label, sorted by group; only ``groups`` when given."""
+    columns isco (int) and label (without :data:`_CLASSIFIER_WORDS`), sorted by group;
+    only ``groups`` when given."""
     table = read_reference(ISCO_FILE)
     table = table[table["code"].str.fullmatch(r"\d{4}")]
     long = table.melt(id_vars="code", value_vars=[f"label_{lang}" for lang in GROUP_LANGS])
-    long = long.assign(isco=long["code"].astype(np.int64), label=long["value"].str.strip())
+    label = long["value"].str.replace(_CLASSIFIER_WORDS, "", regex=True).str.strip()
+    long = long.assign(isco=long["code"].astype(np.int64), label=label)
     long = long[long["label"] != ""]
     if groups is not None:
         long = long[long["isco"].isin(groups)]

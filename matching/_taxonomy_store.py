@@ -34,7 +34,7 @@ from ._taxonomy import (
 )
 
 # Bumped whenever what is stored, or how it is read, changes.
-FORMAT = 4
+FORMAT = 5
 _SPARSE = ("label_matrix_", "label_share_")
 _DENSE = ("lexical_occ_", "lexical_starts_", "label_factor_")
 _EMBEDDED = ("label_vectors_", "embedded_occ_", "embedded_starts_")

@@ -9,11 +9,12 @@ import pandas as pd
 
 from arraigo.data import fold
 
-# Clauses end at punctuation and at "and" in the four languages, "y/o" (official titles'
-# lists) included.
+# Clauses end at punctuation, at "with" and at "and" in the four languages ("y/o"
+# included); an official title's at punctuation and "with" alone (see ``segments``).
 _SEGMENT_SPLIT = re.compile(
     r"[.;,:\n\r()]+|\s+(?:y/o|et/ou|and/or|y|e|et|and|ak|epi|avec|con|with)\s+", re.I
 )
+_TITLE_SPLIT = re.compile(r"[.;,:\n\r()]+|\s+(?:con|avec|with)\s+", re.I)
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 
 
@@ -54,11 +55,41 @@ def column(frame: pd.DataFrame, name: str, default: Any = "") -> pd.Series:
 _GENDER_MARK = re.compile(r"(?<=[^\W\d_])\s?\((?:a|as|o|os|es)\)", re.I)
 
 
+def _is_title(text: str) -> bool:
+    """Whether ``text`` is written as official titles are: every letter a capital."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+# A bracketed aside ("RECEPCIONISTA BILINGÜE (INGLÉS-ESPAÑOL) PARA HOTEL"), and the
+# punctuation that ends a clause outside brackets ("SOLDADOR (MIG, TIG), PARA PLANTA").
+_ASIDE = re.compile(r"\(([^()]*)\)")
+_CLAUSE_END = re.compile(r"([.;,:\n\r]+(?![^()]*\)))")
+
+
+def _asides_last(text: str) -> str:
+    # Each clause's bracketed asides moved after it, on lines of their own.
+    pieces = _CLAUSE_END.split(text)
+    for i in range(0, len(pieces), 2):
+        asides = _ASIDE.findall(pieces[i])
+        pieces[i] = "\n".join([_ASIDE.sub(" ", pieces[i]), *asides])
+    return "".join(pieces)
+
+
 def segments(text: str, max_segments: int = 6) -> list[str]:
-    """Split a free-text profile into short clauses that each may name one trade."""
+    """Split a free-text profile into short clauses that each may name one trade.
+
+    A bracketed aside qualifies what surrounds it: it is read right after its clause, as
+    clauses of its own, and the clause around it is read as one ("RECEPCIONISTA BILINGÜE
+    PARA HOTEL", then "INGLÉS-ESPAÑOL"), so a long posting's slots do not cut it off.
+    An official title (in capitals) names one job: its "Y" and "Y/O" join names of that
+    job ("ENSAMBLADORES Y MONTADORES DE PARTES ELÉCTRICAS", "AUXILIAR DE LIMPIEZA Y/O
+    INTENDENCIA"), so they cut nothing."""
     text = _GENDER_MARK.sub("", text)
-    parts = [p.strip() for p in _SEGMENT_SPLIT.split(text) if p and p.strip()]
-    parts = [p for p in parts if _WORD.search(p)]
+    split = _TITLE_SPLIT if _is_title(text) else _SEGMENT_SPLIT
+    text = _asides_last(text)
+    parts = [" ".join(p.split()) for p in split.split(text) if p and p.strip()]
+    parts = [p for p in parts if _WORD.search(p) and _content(p)]
     return parts[:max_segments] or ([text.strip()] if text.strip() else [])
 
 
@@ -83,15 +114,26 @@ _FILLER = frozenset(
         "uno dos tres cuatro cinco seis siete ocho nueve diez "
         "deux trois quatre cinq six sept huit neuf dix "
         "one two three four five seven eight nine ten "
-        "twa kat senk sis set uit nef dis"
+        "twa kat senk sis set uit nef dis "
+        # What postings say of the shift, the hiring and the requirements ("SE SOLICITA",
+        # "TURNO MIXTO", "CON O SIN EXPERIENCIA", "DC-3 VIGENTE"): no trade either.
+        "solicita solicitan solicitamos urgente vacante turno turnos matutino vespertino "
+        "nocturno mixto rotativo rotativos sin vigente indispensable deseable comprobable "
+        # and of who may apply ("HOMBRE O MUJER", "SEXO INDISTINTO", "AMBOS SEXOS").
+        "hombre hombres mujer mujeres sexo sexos indistinto ambos"
     ).split()
 )
+
+
+def _content(text: str) -> list[str]:
+    # The words of ``text`` that may name a trade: filler, numbers and letters dropped.
+    return [w for w in re.findall(r"[^\W\d_]+", text) if fold(w) not in _FILLER and len(w) > 1]
 
 
 def clause_core(text: str) -> str:
     """``text`` without filler words and numbers ("trabajé 5 años como soldador" ->
     "soldador"); the text itself when nothing else is left."""
-    kept = [w for w in re.findall(r"[^\W\d_]+", text) if fold(w) not in _FILLER and len(w) > 1]
+    kept = _content(text)
     core = " ".join(kept) if kept else text
     # Official titles come in capitals ("OPERADOR DE MONTACARGAS"): read them as words.
     return core.lower() if core.isupper() else core

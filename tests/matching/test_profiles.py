@@ -77,8 +77,9 @@ def test_the_taxonomy_reads_creole_words_as_their_french_and_spanish_equivalents
     assert read[1] == "soldador de estructuras"
 
 
-def test_official_titles_are_cut_at_y_o_and_read_in_lower_case():
+def test_an_official_title_is_one_job_whatever_its_y_o_joins_and_is_read_in_lower_case():
     clauses = segments("AUXILIAR DE LIMPIEZA Y/O INTENDENCIA (TURNO MIXTO)")
-    assert clauses == ["AUXILIAR DE LIMPIEZA", "INTENDENCIA", "TURNO MIXTO"]
-    assert clause_core(clauses[0]) == "auxiliar limpieza"
+    assert clauses == ["AUXILIAR DE LIMPIEZA Y/O INTENDENCIA"]
+    assert clause_core(clauses[0]) == "auxiliar limpieza intendencia"
+    assert segments("fui cocinera y mesera") == ["fui cocinera", "mesera"]
     assert clause_core("Refiere experiencia como soldador") == "soldador"

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from arraigo.matching._text import HAITIAN_CREOLE, segments, speaks
+from arraigo.matching._text import HAITIAN_CREOLE, clause_core, segments, speaks
 
 
 def test_a_language_is_read_from_list_cells_in_either_iso_639_form():
@@ -9,8 +9,29 @@ def test_a_language_is_read_from_list_cells_in_either_iso_639_form():
 
 
 def test_an_official_titles_gender_mark_does_not_cut_the_trade_from_its_object():
-    assert segments("OPERADOR(A) DE TORNO CNC (TURNO MIXTO)") == [
-        "OPERADOR DE TORNO CNC",
-        "TURNO MIXTO",
+    assert segments("OPERADOR(A) DE TORNO (CONTROL NUMERICO)") == [
+        "OPERADOR DE TORNO",
+        "CONTROL NUMERICO",
     ]
     assert segments("Cocinero (a) para comedor") == ["Cocinero para comedor"]
+
+
+def test_a_bracketed_aside_is_read_after_the_text_around_it():
+    assert segments("RECEPCIONISTA BILINGÜE (INGLÉS-ESPAÑOL) PARA HOTEL") == [
+        "RECEPCIONISTA BILINGÜE PARA HOTEL",
+        "INGLÉS-ESPAÑOL",
+    ]
+
+
+def test_what_a_posting_says_of_the_shift_or_the_hiring_is_no_clause_of_its_own():
+    assert segments("AYUDANTE GENERAL (TURNO ROTATIVO), CON O SIN EXPERIENCIA") == [
+        "AYUDANTE GENERAL"
+    ]
+    assert clause_core("SE SOLICITA SOLDADOR") == "soldador"
+    assert segments("AFANADOR PARA HOSPITAL (HOMBRE O MUJER)") == ["AFANADOR PARA HOSPITAL"]
+
+
+def test_an_aside_is_read_right_after_its_own_clause_so_a_long_posting_keeps_it():
+    text = "OPERADOR(A) DE PRODUCCION (ENSAMBLE DE ARNESES), BONO DE ASISTENCIA, VALES"
+    assert segments(text, 2) == ["OPERADOR DE PRODUCCION", "ENSAMBLE DE ARNESES"]
+    assert segments("SOLDADOR (MIG, TIG)") == ["SOLDADOR", "MIG", "TIG"]
