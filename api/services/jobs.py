@@ -258,7 +258,7 @@ class PlanRunner:
         outcome: tuple[str, Any] | None = None
         history: list[list[float | None]] = []
         checked = time.monotonic()
-        while outcome is None:
+        while outcome is None and not self.stopping:  # (stopping: the database may be gone)
             if time.monotonic() - checked >= POLL:
                 checked = time.monotonic()
                 if self._cancel_requested(job_id):  # asked through another worker
