@@ -80,8 +80,8 @@ def fit_outcome_model(
 
     Returns the model refitted on every pair, and its held-out metrics: Brier score,
     log loss, ROC AUC, calibration bins, error per nationality, sex, first language and
-    age band (never features),
-    and the matcher weights learned. Refuses (Conflict) when outcomes are too few.
+    age band (never features), and the matcher weights learned. Refuses (Conflict) when
+    outcomes are too few.
     """
     pairs = pairs[
         pairs["person_id"].isin(people["person_id"])
