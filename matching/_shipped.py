@@ -1,9 +1,10 @@
 """ESCO label embeddings of the default model, shipped precomputed in ``arraigo.data``, so a
 fresh machine encodes no label before its first match.
 
-``esco_label_vectors.npz`` holds each occupation label the taxonomy embeds, and each
-ISCO-08 unit group's label (``isco_groups.csv``, es/fr/en): its text digest, its vector
-quantised to int8 with one scale per row, and the model id it was encoded with.
+``esco_label_vectors.npz`` holds each occupation label the taxonomy embeds, each
+ISCO-08 unit group's label (``isco_groups.csv``, es/fr/en) and each labelled profile the
+learned unit groups train on (``_learned``): its text digest, its vector quantised to
+int8 with one scale per row, and the model id it was encoded with.
 ``esco_reference_vectors.npz`` holds the ESCO skill labels every reason's gaps are
 measured against (``_skills.reference_labels``) in float32, exactly as the model gives
 them. Each is used only for that model and only when it holds every text asked for;

@@ -17,6 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from arraigo.data import fold, read_reference
 
 from ._encoders import Encoder
+from ._learned import fit_learned_groups, learned_probabilities
 from ._search import BLOCK_SCORES, best_of
 from ._shipped import shipped_label_vectors
 from ._text import fold_all
@@ -164,6 +165,7 @@ class TaxonomyNormaliser(BaseEstimator):
         embedding_weight: float = 0.5,
         ngram_range: tuple[int, int] = (3, 5),
         containment_weight: float = 0.5,
+        learn_from_profiles: bool = True,
     ) -> None:
         self.encoder = encoder
         self.embed_kinds = embed_kinds
@@ -171,6 +173,7 @@ class TaxonomyNormaliser(BaseEstimator):
         self.embedding_weight = embedding_weight
         self.ngram_range = ngram_range
         self.containment_weight = containment_weight
+        self.learn_from_profiles = learn_from_profiles
 
     def fit(self, labels: pd.DataFrame, y: None = None) -> "TaxonomyNormaliser":
         # Set by an index cache (``fit_cached``) that stored or read this fit; a fresh
@@ -206,6 +209,7 @@ class TaxonomyNormaliser(BaseEstimator):
         embedded = labels[
             labels["kind"].isin(self.embed_kinds) & labels["lang"].isin(self.embed_langs)
         ]
+        self.learned_coef_ = self.learned_intercept_ = self.learned_classes_ = None
         if self.encoder is None or self.embedding_weight == 0 or embedded.empty:
             self.label_vectors_ = None
         else:
@@ -222,6 +226,13 @@ class TaxonomyNormaliser(BaseEstimator):
             self.group_codes_, self.group_starts_ = np.unique(
                 groups["isco"].to_numpy(), return_index=True
             )
+            learned = (
+                fit_learned_groups(self.encoder, isco_int(occupations["isco"]))
+                if self.learn_from_profiles
+                else None
+            )
+            if learned is not None:
+                self.learned_coef_, self.learned_intercept_, self.learned_classes_ = learned
         return self
 
     def lexical_vectorizer(self, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
@@ -310,6 +321,22 @@ class TaxonomyNormaliser(BaseEstimator):
         rows = np.arange(len(texts))[:, None]
         similarity[known] = per_group[np.broadcast_to(rows, column.shape)[known], column[known]]
         return positions, scores, similarity
+
+    def learned_groups(
+        self, texts: list[str], vectors: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Each whole profile's probability of each unit group learned from the labelled
+        profiles, ``(len(texts), n_groups)``, and those groups (ISCO-08, int, sorted); None
+        when this taxonomy learned none (lexical, or ``learn_from_profiles`` off).
+        ``vectors``: the texts' embeddings when already made by this taxonomy's model."""
+        classes = getattr(self, "learned_classes_", None)
+        if classes is None or self.encoder is None:
+            return None
+        if not len(texts):
+            return np.zeros((0, len(classes)), dtype=np.float32), classes
+        if vectors is None:
+            vectors = self.encoder.encode(list(texts))
+        return learned_probabilities(self.learned_coef_, self.learned_intercept_, vectors), classes
 
     def predict(self, texts: list[str]) -> np.ndarray:
         """The ESCO id of the best occupation for each text."""

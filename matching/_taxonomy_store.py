@@ -24,7 +24,9 @@ from scipy import sparse
 from arraigo.data import reference_path
 
 from ._cache import CachedEncoder, EmbeddingCache, default_cache_dir
+from ._creole import CREOLE_LEXICON
 from ._encoders import Encoder
+from ._learned import LABELLED_FILE, TRADES_FILE
 from ._taxonomy import (
     ESCO_FILE,
     ISCO_FILE,
@@ -34,17 +36,21 @@ from ._taxonomy import (
 )
 
 # Bumped whenever what is stored, or how it is read, changes.
-FORMAT = 5
+FORMAT = 6
 _SPARSE = ("label_matrix_", "label_share_")
 _DENSE = ("lexical_occ_", "lexical_starts_", "label_factor_")
 _EMBEDDED = ("label_vectors_", "embedded_occ_", "embedded_starts_")
 _GROUPS = ("group_vectors_", "group_codes_", "group_starts_")
+_LEARNED = ("learned_coef_", "learned_intercept_", "learned_classes_")
+# What the learned unit groups (``_learned``) are fitted from, besides the encoder.
+_LEARNED_SOURCES = (LABELLED_FILE, TRADES_FILE, CREOLE_LEXICON)
 
 
 def index_key(normaliser: TaxonomyNormaliser, labels: pd.DataFrame | bytes) -> str:
     """Digest of what the fitted index depends on: the labels (the table, or the bytes
-    it is built from), the ISCO unit groups' labels, the normaliser's parameters and the
-    encoder's model id."""
+    it is built from), the ISCO unit groups' labels, the normaliser's parameters, the
+    encoder's model id and, for the learned unit groups, the labelled profiles, the
+    trades' phrases and the Creole lexicon that bridges them."""
     params = {k: v for k, v in normaliser.get_params(deep=False).items() if k != "encoder"}
     encoder = normaliser.encoder
     head = {
@@ -57,7 +63,8 @@ def index_key(normaliser: TaxonomyNormaliser, labels: pd.DataFrame | bytes) -> s
     if isinstance(labels, pd.DataFrame):
         labels = pd.util.hash_pandas_object(labels, index=False).to_numpy().tobytes()
     digest.update(labels)
-    digest.update(reference_path(ISCO_FILE).read_bytes())
+    for name in (ISCO_FILE, *_LEARNED_SOURCES):
+        digest.update(reference_path(name).read_bytes())
     return digest.hexdigest()
 
 
@@ -83,12 +90,15 @@ def save_index(normaliser: TaxonomyNormaliser, folder: Path) -> None:
     embedded = normaliser.label_vectors_ is not None
     if embedded:
         arrays |= {name: getattr(normaliser, name) for name in _EMBEDDED + _GROUPS}
+    learned = getattr(normaliser, "learned_coef_", None) is not None
+    if learned:
+        arrays |= {name: getattr(normaliser, name) for name in _LEARNED}
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = folder.with_name(f".{folder.name}.{uuid.uuid4().hex}.tmp")
     tmp.mkdir()
     try:
         np.savez(tmp / "index.npz", **arrays)
-        manifest = {"format": FORMAT, "embedded": embedded}
+        manifest = {"format": FORMAT, "embedded": embedded, "learned": learned}
         (tmp / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
         os.replace(tmp, folder)
     except OSError:
@@ -124,6 +134,8 @@ def load_index(normaliser: TaxonomyNormaliser, folder: Path) -> TaxonomyNormalis
     if manifest["embedded"]:
         for name in _EMBEDDED + _GROUPS:
             setattr(normaliser, name, arrays[name])
+    for name in _LEARNED:
+        setattr(normaliser, name, arrays[name] if manifest["learned"] else None)
     return normaliser
 
 

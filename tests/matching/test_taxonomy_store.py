@@ -47,6 +47,8 @@ def test_a_stored_index_is_read_back_with_the_same_scores_and_no_label_encoded(
         np.testing.assert_allclose(ours, theirs, atol=1e-6)
     assert again.occupations_.equals(first.occupations_)
     assert again.index_key_ == first.index_key_
+    for ours, theirs in zip(again.learned_groups(TEXTS), first.learned_groups(TEXTS), strict=True):
+        np.testing.assert_allclose(ours, theirs, atol=1e-6)  # the learned unit groups too
 
 
 def test_the_index_holds_only_arrays_and_json_never_a_pickle(encoder, labels, tmp_path):
@@ -63,6 +65,21 @@ def test_other_parameters_or_labels_give_a_new_index(encoder, labels, tmp_path):
     fewer = fit_cached(_normaliser(encoder), labels.iloc[:-10], tmp_path)
     assert len(list((tmp_path / "taxonomy").iterdir())) == 3
     assert fewer.label_matrix_.shape[1] == len(labels) - 10
+
+
+def test_other_labelled_profiles_give_a_new_index(encoder, labels, tmp_path, monkeypatch):
+    from arraigo.matching import _taxonomy_store
+
+    first = fit_cached(_normaliser(encoder), labels, tmp_path)
+    shipped = _taxonomy_store.reference_path
+    more = tmp_path / "labelled_profiles.csv"
+    more.write_bytes(shipped("labelled_profiles.csv").read_bytes() + b"dev,es,9412,first,x\n")
+    monkeypatch.setattr(
+        _taxonomy_store,
+        "reference_path",
+        lambda name: more if name == "labelled_profiles.csv" else shipped(name),
+    )
+    assert fit_cached(_normaliser(encoder), labels, tmp_path).index_key_ != first.index_key_
 
 
 def test_a_damaged_index_is_rebuilt(encoder, labels, tmp_path):
