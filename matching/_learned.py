@@ -11,18 +11,21 @@ matcher reads a person's profile (Creole bridged for a Creole speaker) and embed
 with the taxonomy's encoder; the fit is kept in the taxonomy's index.
 """
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 from scipy.special import softmax
-from sklearn.linear_model import LogisticRegression
 
-from arraigo.data import read_reference
+from arraigo.data import read_reference, reference_path
 
 from ._creole import CreoleBridge
 from ._encoders import Encoder
 from ._shipped import shipped_label_vectors
 
 LABELLED_FILE = "labelled_profiles.csv"
+# The default model's fit on every labelled profile, built by ``_build_shipped``.
+SHIPPED_FIT = "learned_groups.npz"
 TRADES_FILE = "trades.csv"
 LANGS = ("es", "fr", "en", "ht")
 # Inverse regularisation. Chosen by training on every labelled set but one and scoring
@@ -63,18 +66,30 @@ def training_texts(profiles: pd.DataFrame, bridge: CreoleBridge | None = None) -
 
 
 def fit_learned_groups(
-    encoder: Encoder, groups: np.ndarray | None = None, profiles: pd.DataFrame | None = None
+    encoder: Encoder,
+    groups: np.ndarray | None = None,
+    profiles: pd.DataFrame | None = None,
+    shipped: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The logistic regression of unit group on profile embedding, as arrays: ``coef``
     ``(n_classes, dim)``, ``intercept`` and ``classes`` (ISCO-08 unit groups, int);
     trained on ``profiles`` (default :func:`labelled_profiles`) whose group is in
-    ``groups`` (all when None). None when fewer than two groups are left."""
+    ``groups`` (all when None). None when fewer than two groups are left. The default
+    model's fit on every labelled profile ships in the package (:data:`SHIPPED_FIT`),
+    so a fresh machine fits nothing; any other fit (or ``shipped`` False) is made here,
+    in seconds."""
     profiles = labelled_profiles() if profiles is None else profiles
     isco = profiles["isco"].astype(np.int64).to_numpy()
     keep = np.ones(len(isco), bool) if groups is None else np.isin(isco, groups)
     if len(np.unique(isco[keep])) < 2:
         return None
     texts = [t for t, k in zip(training_texts(profiles), keep, strict=True) if k]
+    if shipped:
+        found = shipped_learned_groups(learned_key(encoder.model_id, texts, isco[keep]))
+        if found is not None:
+            return found
+    from sklearn.linear_model import LogisticRegression  # only to fit: the import is slow
+
     vectors = shipped_label_vectors(encoder.model_id, texts)
     vectors = encoder.encode(texts) if vectors is None else vectors
     model = LogisticRegression(C=LEARNED_C, max_iter=1000).fit(vectors, isco[keep])
@@ -82,6 +97,25 @@ def fit_learned_groups(
     if len(model.classes_) == 2:  # scikit-learn keeps one row for two classes
         coef, intercept = np.vstack([-coef, coef]) / 2, np.r_[-intercept, intercept] / 2
     return coef.astype(np.float32), intercept.astype(np.float32), model.classes_.astype(np.int64)
+
+
+def learned_key(model_id: str, texts: list[str], isco: np.ndarray) -> str:
+    """What a fit depends on: the model, the regularisation, each text and its group."""
+    digest = hashlib.blake2b(f"{model_id}\n{LEARNED_C!r}".encode(), digest_size=16)
+    for text, group in zip(texts, isco.tolist(), strict=True):
+        digest.update(f"\n{group}\t{text}".encode())
+    return digest.hexdigest()
+
+
+def shipped_learned_groups(key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The shipped fit (coef, intercept, classes) when it was made for ``key``."""
+    path = reference_path(SHIPPED_FIT)
+    if not path.is_file():
+        return None
+    with path.open("rb") as handle, np.load(handle, allow_pickle=False) as stored:
+        if str(stored["key"]) != key:
+            return None
+        return stored["coef"], stored["intercept"], stored["classes"]
 
 
 def learned_probabilities(

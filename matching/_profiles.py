@@ -149,9 +149,10 @@ def clause_support(person: pd.Series, isco: pd.Series, confidence: pd.Series) ->
 # mean of its next ``GROUP_DEPTH - 1``. So "pintor de casas, pinto paredes" lands on the
 # building painter (several of its labels match) rather than the artist (one label),
 # and a clause about a hospital does not outvote a nursing clause with one general word.
-# Chosen on benchmarks/profiles/dev_profiles.csv and the phrases of trades.csv (the
-# middle of a plateau: every setting within 0.05 of these scored within a point or
-# two), never on the held-out profiles (see benchmarks/RESULTS.md).
+# Chosen on the development profiles (set "dev" of data/reference/labelled_profiles.csv)
+# and the phrases of trades.csv (the middle of a plateau: every setting within 0.05 of
+# these scored within a point or two), never on the held-out profiles (see
+# benchmarks/RESULTS.md).
 CLAUSE_NEIGHBOURS = 20
 OTHER_CLAUSES_WEIGHT = 0.2
 GROUP_CANDIDATES = 20

@@ -37,7 +37,8 @@ GROUP_LANGS = ("es", "fr", "en")
 # a label of its own ("auxiliar" is the flight attendant's, "ayudante" the kitchen
 # helper's), so a text headed by one is also scored by what follows the head (its
 # complement), and an occupation must match both: its score is the geometric mean of the
-# two. Chosen on benchmarks/profiles/dev_profiles.csv, never on the held-out profiles.
+# two. Chosen on the development profiles (set "dev" of
+# data/reference/labelled_profiles.csv), never on the held-out profiles.
 GENERIC_HEADS = frozenset(
     "auxiliar auxiliares ayudante ayudantes operador operadora operadores operario operaria "
     "operarios encargado encargada empleado empleada trabajador trabajadora personal "

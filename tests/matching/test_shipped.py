@@ -3,9 +3,17 @@ no label, and the shipped vectors stand for the model's own."""
 
 import numpy as np
 
-from arraigo.matching import CachedEncoder, EmbeddingCache, TaxonomyNormaliser, esco_labels
+from arraigo.matching import (
+    CachedEncoder,
+    EmbeddingCache,
+    TaxonomyNormaliser,
+    esco_labels,
+    load_esco_occupations,
+)
+from arraigo.matching._learned import fit_learned_groups
 from arraigo.matching._shipped import shipped_label_vectors, shipped_reference_vectors
 from arraigo.matching._skills import reference_labels
+from arraigo.matching._taxonomy import isco_int
 
 from .conftest import TEST_EMBED_KINDS
 
@@ -31,3 +39,13 @@ def test_the_reasons_reference_labels_are_shipped_as_the_model_gives_them(encode
     np.testing.assert_array_equal(shipped, encoder.encode(labels))
     assert shipped_reference_vectors("another/model", labels) is None
     assert shipped_reference_vectors(encoder.model_id, [*labels, "not a reference label"]) is None
+
+
+def test_the_learned_unit_groups_ship_as_a_fresh_fit_would_make_them(encoder, tmp_path):
+    groups = isco_int(load_esco_occupations()["isco"])  # the default taxonomy's
+    counting = CachedEncoder(encoder, EmbeddingCache(tmp_path))
+    shipped = fit_learned_groups(counting, groups)
+    fitted = fit_learned_groups(counting, groups, shipped=False)
+    assert counting.n_encoded == 0  # the labelled profiles' vectors ship too
+    for ours, theirs in zip(shipped, fitted, strict=True):
+        np.testing.assert_allclose(ours, theirs, atol=1e-5)
