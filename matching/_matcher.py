@@ -172,17 +172,10 @@ class Matcher(BaseEstimator):
             taxonomy_isco=self.taxonomy_isco_,
             taxonomy_ids=self.taxonomy_ids_,
             lexical=self.lexical_vectorizer_,
-            learned=self._learned_groups,
+            learned=lambda texts, vectors: self.taxonomy_.learned_groups(
+                texts, vectors, self.encoder_.model_id
+            ),
         )
-
-    def _learned_groups(
-        self, texts: list[str], vectors: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray] | None:
-        # The taxonomy's learned unit groups; the profiles' vectors are reused when the
-        # matcher embeds with the taxonomy's model.
-        encoder = getattr(self.taxonomy_, "encoder", None)
-        same = encoder is not None and encoder.model_id == self.encoder_.model_id
-        return self.taxonomy_.learned_groups(texts, vectors if same else None)
 
     # --- scoring pairs ------------------------------------------------------------------
 

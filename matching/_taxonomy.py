@@ -324,18 +324,19 @@ class TaxonomyNormaliser(BaseEstimator):
         return positions, scores, similarity
 
     def learned_groups(
-        self, texts: list[str], vectors: np.ndarray | None = None
+        self, texts: list[str], vectors: np.ndarray | None = None, model_id: str | None = None
     ) -> tuple[np.ndarray, np.ndarray] | None:
         """Each whole profile's probability of each unit group learned from the labelled
         profiles, ``(len(texts), n_groups)``, and those groups (ISCO-08, int, sorted); None
         when this taxonomy learned none (lexical, or ``learn_from_profiles`` off).
-        ``vectors``: the texts' embeddings when already made by this taxonomy's model."""
+        ``vectors``: the texts' embeddings, used when ``model_id`` (the model that made
+        them) is this taxonomy's."""
         classes = getattr(self, "learned_classes_", None)
         if classes is None or self.encoder is None:
             return None
         if not len(texts):
             return np.zeros((0, len(classes)), dtype=np.float32), classes
-        if vectors is None:
+        if vectors is None or model_id != self.encoder.model_id:
             vectors = self.encoder.encode(list(texts))
         return learned_probabilities(self.learned_coef_, self.learned_intercept_, vectors), classes
 
