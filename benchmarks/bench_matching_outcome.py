@@ -122,7 +122,15 @@ def main() -> None:
     rows = []
     for i, row in base.iterrows():
         cells = [f"{gaps[n].loc[i, 'gap']:+.3f} / {gaps[n].loc[i, 'brier']:.3f}" for n in names]
-        rows.append([row["attribute"], row["group"], row["n"], f"{row['observed']:.3f}", *cells])
+        rows.append(
+            [
+                row["attribute"].replace("_", " "),
+                row["group"],
+                row["n"],
+                f"{row['observed']:.3f}",
+                *cells,
+            ]
+        )
     print(
         markdown_table(["model", "ROC AUC", "Brier", "log loss", "max |gap|, nationality"], overall)
     )
