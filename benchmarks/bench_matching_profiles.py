@@ -54,7 +54,7 @@ LEFT_OUT = ("independent 2", "independent 3", "independent 4", "independent 5")
 DEV_SETS = ("dev", "trades.csv")  # the labelled sets written for development
 CACHE = Path(os.environ.get("ARRAIGO_BENCH_CACHE", Path.home() / ".cache" / "arraigo-bench"))
 LANGS = ("es", "fr", "en", "ht")
-Learned = tuple[np.ndarray, np.ndarray]
+Learned = tuple[np.ndarray, np.ndarray, np.ndarray]  # coef, intercept, classes
 
 
 def independent_profiles(path: Path) -> pd.DataFrame:
