@@ -33,7 +33,7 @@ from ._reasons import Reasons
 from ._search import BLOCK_SCORES, best_of
 from ._taxonomy import TaxonomyNormaliser, isco_int
 from ._taxonomy_store import BestOccupation, default_taxonomy
-from ._text import column, fold_all
+from ._text import column, fold_all, posting_work
 from ._tfidf import PostingNgrams
 
 # Documented defaults, used until weights are learned from recorded outcomes.
@@ -122,9 +122,13 @@ class Matcher(BaseEstimator):
 
         titles = column(vacancies, "title").astype(str).str.strip()
         description = column(vacancies, "description").astype(str).str.strip()
-        texts = (titles + ". " + description).str.rstrip(". ").str.slice(0, _MAX_TEXT)
+        whole = (titles + ". " + description).str.rstrip(". ")
+        texts = whole.str.slice(0, _MAX_TEXT)
         self.vacancy_ids_ = column(vacancies, "vacancy_id").astype(str).to_numpy()
-        self.vacancy_vectors_ = self.encoder_.encode(texts.tolist())
+        # The embedding reads what the job is; its terms (hours, pay, documents) have
+        # columns of their own, and would only make every posting look like every other.
+        work = whole.map(posting_work).str.slice(0, _MAX_TEXT)
+        self.vacancy_vectors_ = self.encoder_.encode(work.tolist())
         self.centroid_ = self.vacancy_vectors_.mean(axis=0)
 
         # A posting's occupation: its ISCO code when given, and the ESCO occupation its

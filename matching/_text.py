@@ -142,3 +142,41 @@ def clause_core(text: str) -> str:
 def words(text: str) -> list[str]:
     """Folded words of three letters or more (digits and punctuation dropped)."""
     return _WORD.findall(fold(text))
+
+
+# What a posting says of its terms rather than its work: the fields that vacancy boards
+# write as "Label: value" (the SNE's "Horario:", "Sueldo:", "Escolaridad:"…) and their
+# stock sentences. The terms that count have columns of their own (education_min,
+# requires, salary_mxn_month), which eligibility and the outcome model read.
+_TERMS_FIELD = re.compile(
+    r"(?:horarios?|jornada|turnos?|dias (?:laborales|de trabajo|de descanso)|sueldo|"
+    r"salario|pago|ingresos?|escolaridad|documentos|documentacion|prestaciones|"
+    r"beneficios|contratacion|tipo de contrato|edad|vacantes|"
+    r"schedule|hours|shifts?|salary|pay|wages?|education|documents|benefits|contract|age|"
+    r"horaires?|salaire|remuneration|diplomes?|avantages|contrat)\s*:"
+)
+_TERMS_SENTENCE = frozenset(
+    (
+        "prestaciones de ley",
+        "prestaciones superiores a las de ley",
+        "sin experiencia",
+        "con experiencia",
+        "con experiencia comprobable",
+        "experiencia comprobable",
+        "con o sin experiencia",
+        "no se requiere experiencia",
+    )
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def posting_work(text: str) -> str:
+    """A posting's text without the sentences that state its terms (hours, pay,
+    schooling, documents, benefits, "sin experiencia"): what the job is, as the
+    embedding should compare it with a profile. The text itself when nothing is left."""
+    kept = []
+    for sentence in _SENTENCE_END.split(text):
+        folded = fold(sentence).strip(" .!?")
+        if folded and not _TERMS_FIELD.match(folded) and folded not in _TERMS_SENTENCE:
+            kept.append(sentence.strip())
+    return " ".join(kept).rstrip(". ") if kept else text

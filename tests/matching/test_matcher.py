@@ -246,3 +246,25 @@ def test_a_corrected_occupation_brings_in_a_vacancy_the_embedding_missed(encoder
     assert matcher.rank_vacancies(corrected, top_k=2)["vacancy_id"].tolist()[0] == "V1"
     ranked = matcher.rank_people(corrected, top_k=1, vacancy_ids=["V1"])
     assert ranked["person_id"].tolist() == ["p"]
+
+
+def test_a_postings_pay_and_hours_do_not_move_its_embedding_score(encoder, taxonomy):
+    duties = "Cocinero. Preparación de alimentos para comedor industrial."
+    vacancies = pd.DataFrame(
+        {
+            "vacancy_id": ["day", "night", "other"],
+            "title": ["Cocinero", "Cocinero", "Cocinero"],
+            "description": [
+                "Preparación de alimentos para comedor industrial. Horario: lunes a viernes "
+                "de 7:00 a 16:00. Sueldo: $9,000 mensuales. Prestaciones de ley.",
+                "Preparación de alimentos para comedor industrial. Horario: turno nocturno. "
+                "Sueldo: $11,500 mensuales. Documentos: CURP, RFC.",
+                "Preparación de alimentos y limpieza de cámaras frigoríficas.",
+            ],
+        }
+    )
+    matcher = Matcher(encoder=encoder, taxonomy=taxonomy).fit(vacancies)
+    people = pd.DataFrame({"person_id": ["p"], "skills_text": [duties]})
+    pairs = pd.DataFrame({"person_id": ["p"] * 3, "vacancy_id": ["day", "night", "other"]})
+    embedding = matcher.score_pairs(people, pairs)["embedding"].to_numpy()
+    assert embedding[0] == embedding[1] != embedding[2]

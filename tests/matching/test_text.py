@@ -1,6 +1,6 @@
 import pandas as pd
 
-from arraigo.matching._text import HAITIAN_CREOLE, clause_core, segments, speaks
+from arraigo.matching._text import HAITIAN_CREOLE, clause_core, posting_work, segments, speaks
 
 
 def test_a_language_is_read_from_list_cells_in_either_iso_639_form():
@@ -35,3 +35,21 @@ def test_an_aside_is_read_right_after_its_own_clause_so_a_long_posting_keeps_it(
     text = "OPERADOR(A) DE PRODUCCION (ENSAMBLE DE ARNESES), BONO DE ASISTENCIA, VALES"
     assert segments(text, 2) == ["OPERADOR DE PRODUCCION", "ENSAMBLE DE ARNESES"]
     assert segments("SOLDADOR (MIG, TIG)") == ["SOLDADOR", "MIG", "TIG"]
+
+
+def test_a_postings_terms_are_not_what_its_work_is_read_from():
+    text = (
+        "Soldador. Soldadura MIG en estructuras. Horario: lunes a sábado de 8:00 a 17:00. "
+        "Sueldo: $12,400 mensuales. Escolaridad: secundaria. Con experiencia comprobable. "
+        "Conocimientos: lectura de planos. Documentos: CURP, RFC. Prestaciones de ley."
+    )
+    assert posting_work(text) == (
+        "Soldador. Soldadura MIG en estructuras. Conocimientos: lectura de planos"
+    )
+    assert posting_work("Cook. Salary: 9,000 a month.\nBenefits: meals") == "Cook"
+    # Experience in a trade is work; a posting of nothing but terms is read whole.
+    assert posting_work("Experiencia: 2 años en soldadura TIG.") == (
+        "Experiencia: 2 años en soldadura TIG"
+    )
+    terms_only = "Horaire: 8h-17h. Salaire: 1 500 €."
+    assert posting_work(terms_only) == terms_only
