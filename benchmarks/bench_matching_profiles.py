@@ -40,6 +40,7 @@ from arraigo.matching import (
     default_taxonomy,
 )
 from arraigo.matching._learned import (
+    LANGS,
     fit_learned_groups,
     labelled_profiles,
     learned_probabilities,
@@ -53,7 +54,6 @@ TEST = "independent 6"  # the set the targets are judged on
 LEFT_OUT = ("independent 2", "independent 3", "independent 4", "independent 5")
 DEV_SETS = ("dev", "trades.csv")  # the labelled sets written for development
 CACHE = Path(os.environ.get("ARRAIGO_BENCH_CACHE", Path.home() / ".cache" / "arraigo-bench"))
-LANGS = ("es", "fr", "en", "ht")
 Learned = tuple[np.ndarray, np.ndarray, np.ndarray]  # coef, intercept, classes
 
 
