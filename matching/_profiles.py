@@ -14,7 +14,7 @@ from ._creole import CreoleBridge
 from ._eligibility import PeopleFacts, people_facts
 from ._encoders import Encoder
 from ._glossary import Glossary
-from ._taxonomy import isco_int
+from ._taxonomy import isco_int, per_group_value
 from ._text import HAITIAN_CREOLE, clause_core, column, fold_all, segments, speaks
 
 # A person's occupation as staff corrected it (ISCO-08 unit group, and the ESCO
@@ -250,10 +250,7 @@ def profile_groups(
     if learned is not None:
         probabilities, classes = learned
         owner, isco = (groups.index.get_level_values(i).to_numpy() for i in (0, 1))
-        column = np.clip(np.searchsorted(classes, isco), 0, max(len(classes) - 1, 0))
-        known = classes[column] == isco if len(classes) else np.zeros(len(isco), bool)
-        found = np.zeros(len(isco))
-        found[known] = probabilities[owner[known], column[known]]
+        found = per_group_value(probabilities, owner, classes, isco).astype(np.float64)
         groups["score"] += LEARNED_WEIGHT * found
     return (
         groups.reset_index()

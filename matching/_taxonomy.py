@@ -125,6 +125,21 @@ def isco_int(codes: pd.Series) -> np.ndarray:
     return np.where(valid, pd.to_numeric(codes.where(valid, "-1")), -1).astype(np.int64)
 
 
+def per_group_value(
+    table: np.ndarray, rows: np.ndarray, codes: np.ndarray, isco: np.ndarray
+) -> np.ndarray:
+    """``table[rows, column]``, the column being ``isco``'s among the sorted unit groups
+    ``codes`` (the table's columns); 0 where ``codes`` lacks the group. ``rows``
+    broadcasts to ``isco``'s shape."""
+    found = np.zeros(np.shape(isco), dtype=table.dtype)
+    if not len(codes):
+        return found
+    column = np.clip(np.searchsorted(codes, isco), 0, len(codes) - 1)
+    known = codes[column] == isco
+    found[known] = table[np.broadcast_to(rows, column.shape)[known], column[known]]
+    return found
+
+
 def _max_per_group(scores: np.ndarray, group_starts: np.ndarray) -> np.ndarray:
     """Column-wise max over contiguous column groups (columns sorted by group)."""
     return np.maximum.reduceat(scores, group_starts, axis=1)
@@ -311,17 +326,13 @@ class TaxonomyNormaliser(BaseEstimator):
         taxonomy or a group without labels), ``(len(texts), n_neighbors)`` each."""
         vectors = self._vectors(texts)
         positions, scores = best_of(self._scores(texts, vectors), n_neighbors)
-        similarity = np.zeros(positions.shape, dtype=np.float32)
         codes = getattr(self, "group_codes_", None)
         if vectors is None or codes is None or not len(codes):
-            return positions, scores, similarity
+            return positions, scores, np.zeros(positions.shape, dtype=np.float32)
         per_group = np.maximum.reduceat(vectors @ self.group_vectors_.T, self.group_starts_, axis=1)
         isco = isco_int(self.occupations_["isco"])[positions]
-        column = np.clip(np.searchsorted(codes, isco), 0, len(codes) - 1)
-        known = codes[column] == isco
         rows = np.arange(len(texts))[:, None]
-        similarity[known] = per_group[np.broadcast_to(rows, column.shape)[known], column[known]]
-        return positions, scores, similarity
+        return positions, scores, per_group_value(per_group, rows, codes, isco)
 
     def learned_groups(
         self, texts: list[str], vectors: np.ndarray | None = None, model_id: str | None = None
